@@ -1,0 +1,7 @@
+import type { LimenaBridge } from '../shared/bridge'
+
+declare global {
+  interface Window {
+    limena: LimenaBridge
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * @module backend
+ * The composition root of the security backend, shared by `limena serve` and the desktop app's
+ * main process: data directory → secrets → database (embedded or DATABASE_URL) → migrations →
+ * role pools → HTTP(S) server. `close()` undoes it in reverse order.
+ */
+import { createApp } from './app.js'
+import type { LimenaConfig } from './config.js'
+import { ensureDataDir } from './data-dir.js'
+import { openDatabase } from './db/database.js'
+import { migrate } from './db/migrate.js'
+import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
+import { listen, type ListeningServer } from './http-server.js'
+import type { Logger } from './log.js'
+import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
+
+export interface RunningBackend {
+  url: string
+  port: number
+  databaseName: string
+  pools: DatabasePools
+  secrets: InstallSecrets
+  close(): Promise<void>
+}
+
+export interface PreparedDatabase {
+  secrets: InstallSecrets
+  adminUrl: string
+  pools: DatabasePools
+  close(): Promise<void>
+}
+
+/** Everything but the HTTP server: what `migrate`, `create-operator` and `doctor` need too. */
+export async function prepareDatabase(config: LimenaConfig, log: Logger, factories?: VaultFactories): Promise<PreparedDatabase> {
+  await ensureDataDir(config.dataDir)
+  const { secrets } = await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })
+  const database = await openDatabase(config, secrets, log)
+  try {
+    await migrate({ adminUrl: database.adminUrl, passwords: secrets.databasePasswords, log })
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  const pools = createDatabasePools(database.adminUrl, secrets.databasePasswords, {
+    onError: (error) => log.warn({ err: { message: error.message } }, 'idle database connection failed'),
+  })
+  return {
+    secrets,
+    adminUrl: database.adminUrl,
+    pools,
+    async close() {
+      await pools.close().catch((error: Error) => log.warn({ err: { message: error.message } }, 'closing pools failed'))
+      await database.close()
+    },
+  }
+}
+
+export async function startBackend(config: LimenaConfig, log: Logger, factories?: VaultFactories): Promise<RunningBackend> {
+  const prepared = await prepareDatabase(config, log, factories)
+  const tls = config.tlsCertFile && config.tlsKeyFile ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile } : undefined
+  let listening: ListeningServer
+  try {
+    const app = createApp({ pools: prepared.pools, log, tls: Boolean(tls) })
+    listening = await listen(app, { host: config.host, port: config.port, tls })
+  } catch (error) {
+    await prepared.close()
+    throw error
+  }
+  return {
+    url: listening.url,
+    port: listening.port,
+    databaseName: databaseNameOf(prepared.adminUrl),
+    pools: prepared.pools,
+    secrets: prepared.secrets,
+    async close() {
+      await listening.close()
+      await prepared.close()
+    },
+  }
+}

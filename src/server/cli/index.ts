@@ -1,0 +1,99 @@
+/**
+ * @module cli
+ * The `limena` command. Every failure ends as one readable line on stderr and exit code 1;
+ * set LIMENA_DEBUG=1 to see the stack as well.
+ */
+import { Command, CommanderError } from 'commander'
+import { loadConfig, type LimenaConfig } from '../config.js'
+import { isLimenaError, oneLineMessage } from '../errors.js'
+import { createLogger, type Logger } from '../log.js'
+import { createOperatorCommand } from './create-operator.js'
+import { formatChecks, runDoctor } from './doctor.js'
+import { loadEnvFile } from './env-file.js'
+import { migrateCommand } from './migrate.js'
+import { serveCommand } from './serve.js'
+
+const print = (line: string): void => {
+  process.stdout.write(line + '\n')
+}
+
+interface CommonOptions {
+  dataDir?: string
+  envFile?: string
+}
+
+async function setUp(options: CommonOptions, overrides: Partial<Record<keyof LimenaConfig, string | number | undefined>>, quiet: boolean): Promise<{ config: LimenaConfig; log: Logger }> {
+  if (options.envFile) await loadEnvFile(options.envFile)
+  const config = loadConfig(process.env, { dataDir: options.dataDir, ...overrides })
+  const level = quiet && !process.env.LIMENA_LOG_LEVEL ? 'warn' : config.logLevel
+  return { config, log: createLogger({ level }) }
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (LIMENA_DATA_DIR)')
+    .option('--env-file <file>', 'read settings and secrets from a dotenv file readable by its owner only')
+}
+
+export function buildProgram(): Command {
+  const program = new Command('limena')
+    .description('Limena security backend: serve it headless, migrate its database, create operators, check an install')
+    .showHelpAfterError()
+    .exitOverride()
+
+  withCommonOptions(program.command('serve'))
+    .description('run the security backend over HTTP(S) until SIGINT or SIGTERM')
+    .option('--host <host>', 'address to bind (LIMENA_HOST)', undefined)
+    .option('--port <port>', 'port to listen on, 0 for any free one (LIMENA_PORT)')
+    .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS with TLS 1.2 or newer (LIMENA_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (LIMENA_TLS_KEY)')
+    .action(async (options: CommonOptions & { host?: string; port?: string; tlsCert?: string; tlsKey?: string }) => {
+      const { config, log } = await setUp(options, { host: options.host, port: options.port, tlsCertFile: options.tlsCert, tlsKeyFile: options.tlsKey }, false)
+      await serveCommand(config, log, print)
+    })
+
+  withCommonOptions(program.command('migrate'))
+    .description('create or update the database roles and schema')
+    .action(async (options: CommonOptions) => {
+      const { config, log } = await setUp(options, {}, true)
+      await migrateCommand(config, log, print)
+    })
+
+  withCommonOptions(program.command('create-operator'))
+    .description('create a platform operator (or promote an existing user); the password is read from stdin')
+    .requiredOption('--email <email>', 'the operator\'s email address')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (options: CommonOptions & { email: string; passwordStdin?: boolean }) => {
+      const { config, log } = await setUp(options, {}, true)
+      await createOperatorCommand(config, log, print, { email: options.email, passwordStdin: Boolean(options.passwordStdin) })
+    })
+
+  withCommonOptions(program.command('doctor'))
+    .description('check the install: data directory, secrets, keychain, key ages, database, migrations, roles')
+    .action(async (options: CommonOptions) => {
+      const { config, log } = await setUp(options, {}, true)
+      const checks = await runDoctor(config, log)
+      for (const line of formatChecks(checks)) print(line)
+      if (checks.some((check) => check.status === 'fail')) process.exitCode = 1
+    })
+
+  return program
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv)
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode
+      return
+    }
+    process.stderr.write(`limena: ${isLimenaError(error) ? error.message : `unexpected error: ${oneLineMessage(error)}`}\n`)
+    if (process.env.LIMENA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`)
+    process.exitCode = 1
+    // Anything still holding the event loop (a half-started pool) must not keep a failed command alive.
+    setTimeout(() => process.exit(1), 2_000).unref()
+  }
+}
+
+await main()

@@ -1,0 +1,78 @@
+/**
+ * @module config
+ * The backend's settings, read once from the environment (and CLI flags) and validated, so a
+ * mistake is reported as one line before anything starts.
+ */
+import { z } from 'zod'
+import { defaultDataDir } from './data-dir.js'
+import { LimenaError } from './errors.js'
+
+export const secretsStoreSchema = z.enum(['auto', 'keychain', 'file'])
+export type SecretsStore = z.infer<typeof secretsStoreSchema>
+
+const databaseUrlSchema = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+  .refine((value) => URL.canParse(value), 'is not a valid URL')
+
+const portSchema = z.coerce.number().int().min(0).max(65535)
+
+export const configSchema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: databaseUrlSchema.optional(),
+  host: z.string().min(1),
+  port: portSchema,
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  secretsStore: secretsStoreSchema,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+})
+
+export type LimenaConfig = z.infer<typeof configSchema>
+
+export const defaultPort = 7420
+
+const environmentNames: Record<keyof LimenaConfig, string> = {
+  dataDir: 'LIMENA_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  host: 'LIMENA_HOST',
+  port: 'LIMENA_PORT',
+  tlsCertFile: 'LIMENA_TLS_CERT',
+  tlsKeyFile: 'LIMENA_TLS_KEY',
+  secretsStore: 'LIMENA_SECRETS_STORE',
+  logLevel: 'LIMENA_LOG_LEVEL',
+}
+
+/** Environment first, then `overrides` (CLI flags) on top; empty values count as unset. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof LimenaConfig, string | number | undefined>> = {},
+): LimenaConfig {
+  const pick = (key: keyof LimenaConfig): string | number | undefined => {
+    const fromFlag = overrides[key]
+    if (fromFlag !== undefined && fromFlag !== '') return fromFlag
+    const fromEnv = env[environmentNames[key]]
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv
+  }
+  const parsed = configSchema.safeParse({
+    dataDir: pick('dataDir') ?? defaultDataDir(env),
+    databaseUrl: pick('databaseUrl'),
+    host: pick('host') ?? '127.0.0.1',
+    port: pick('port') ?? defaultPort,
+    tlsCertFile: pick('tlsCertFile'),
+    tlsKeyFile: pick('tlsKeyFile'),
+    secretsStore: pick('secretsStore') ?? 'auto',
+    logLevel: pick('logLevel') ?? 'info',
+  })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const key = issue?.path[0] as keyof LimenaConfig | undefined
+    const name = key ? environmentNames[key] : 'configuration'
+    throw new LimenaError('config_invalid', `invalid ${name}: ${issue?.message ?? 'unknown problem'}`)
+  }
+  const config = parsed.data
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
+    throw new LimenaError('config_invalid', 'TLS needs both a certificate and a key (--tls-cert and --tls-key)')
+  }
+  return config
+}

@@ -1,0 +1,40 @@
+/**
+ * @module passwords
+ * Argon2id password hashes at OWASP's recommended parameters (m = 19 MiB, t = 2, p = 1), stored
+ * in PHC form so the parameters travel with each hash. Hashing runs through a small queue: each
+ * hash takes 19 MiB and a thread-pool slot, so a burst of logins waits instead of exhausting
+ * memory or starving other I/O.
+ */
+import argon2 from 'argon2'
+import pLimit from 'p-limit'
+
+export const passwordHashParameters = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const
+
+export const minimumPasswordLength = 12
+export const maximumPasswordLength = 1024
+
+const hashingQueue = pLimit(2)
+
+export function hashPassword(password: string): Promise<string> {
+  return hashingQueue(() => argon2.hash(password, passwordHashParameters))
+}
+
+export function verifyPassword(hash: string, password: string): Promise<boolean> {
+  return hashingQueue(() => argon2.verify(hash, password))
+}
+
+/** True when a stored hash was made with other parameters than today's: rehash it on login. */
+export function needsRehash(hash: string): boolean {
+  return argon2.needsRehash(hash, passwordHashParameters)
+}
+
+export function passwordProblem(password: string): string | null {
+  if (password.length < minimumPasswordLength) return `a password needs at least ${minimumPasswordLength} characters`
+  if (password.length > maximumPasswordLength) return `a password may have at most ${maximumPasswordLength} characters`
+  return null
+}

@@ -1,0 +1,75 @@
+/**
+ * @module with-tenant
+ * Runs tenant work in one transaction on one client, after a transaction-local
+ * `set_config('app.current_tenant_id', $1, true)`: the setting ends with the transaction, so a
+ * pooled connection never carries one tenant's identity into the next request. Row-level
+ * security does the rest; repositories still filter by tenant, so isolation has two walls.
+ */
+import type { DbClient, DbPool } from './pools.js'
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export class InvalidTenantIdError extends Error {
+  constructor(value: string) {
+    super(`not a tenant id: ${JSON.stringify(value.slice(0, 80))}`)
+    this.name = 'InvalidTenantIdError'
+  }
+}
+
+export interface TransactionSettings {
+  /** `app.current_tenant_id`: the tenant whose rows are visible and writable. */
+  tenantId?: string
+  /** `app.current_user_id`: lets a user see their own memberships and tenants across tenants. */
+  userId?: string
+  /** `app.api_key_hash`: hex SHA-256 of a presented API key, to find that key's row only. */
+  apiKeyHash?: string
+  /** `app.invite_token_hash`: hex SHA-256 of a presented invitation token. */
+  inviteTokenHash?: string
+  readOnly?: boolean
+}
+
+const settingNames = {
+  tenantId: 'app.current_tenant_id',
+  userId: 'app.current_user_id',
+  apiKeyHash: 'app.api_key_hash',
+  inviteTokenHash: 'app.invite_token_hash',
+} as const
+
+/** One transaction with transaction-local settings; commits on success, rolls back on any throw. */
+export async function inTransaction<T>(pool: DbPool, settings: TransactionSettings, work: (client: DbClient) => Promise<T>): Promise<T> {
+  for (const key of ['tenantId', 'userId'] as const) {
+    const value = settings[key]
+    if (value !== undefined && !uuidPattern.test(value)) throw new InvalidTenantIdError(value)
+  }
+  const client = await pool.connect()
+  let broken = false
+  try {
+    await client.query(settings.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
+    for (const [key, name] of Object.entries(settingNames) as Array<[keyof typeof settingNames, string]>) {
+      const value = settings[key]
+      if (value !== undefined) await client.query('SELECT set_config($1, $2, true)', [name, value])
+    }
+    const result = await work(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK')
+    } catch {
+      broken = true
+    }
+    throw error
+  } finally {
+    // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
+    client.release(broken)
+  }
+}
+
+export function withTenant<T>(
+  pool: DbPool,
+  tenantId: string,
+  work: (client: DbClient) => Promise<T>,
+  settings: Omit<TransactionSettings, 'tenantId'> = {},
+): Promise<T> {
+  return inTransaction(pool, { ...settings, tenantId }, work)
+}

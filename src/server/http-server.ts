@@ -1,0 +1,76 @@
+/**
+ * @module http-server
+ * Listens with plain HTTP, or HTTPS with TLS 1.2 as the floor, and closes cleanly: stop
+ * accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+ */
+import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import http from 'node:http'
+import https from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Express } from 'express'
+import { LimenaError, oneLineMessage } from './errors.js'
+
+export interface TlsFiles {
+  certFile: string
+  keyFile: string
+}
+
+export interface ListeningServer {
+  url: string
+  port: number
+  server: http.Server
+  close(): Promise<void>
+}
+
+async function readTlsFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    throw new LimenaError('tls_invalid', `cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? oneLineMessage(error)}`)
+  }
+}
+
+export async function listen(app: Express, options: { host: string; port: number; tls?: TlsFiles }): Promise<ListeningServer> {
+  let server: http.Server
+  if (options.tls) {
+    const [cert, key] = await Promise.all([readTlsFile(options.tls.certFile, 'certificate'), readTlsFile(options.tls.keyFile, 'key')])
+    try {
+      server = https.createServer({ cert, key, minVersion: 'TLSv1.2' }, app)
+    } catch (error) {
+      throw new LimenaError('tls_invalid', `the TLS certificate or key is not usable: ${oneLineMessage(error)}`)
+    }
+  } else {
+    server = http.createServer(app)
+  }
+  server.headersTimeout = 20_000
+  server.requestTimeout = 60_000
+  server.keepAliveTimeout = 5_000
+  server.listen(options.port, options.host)
+  try {
+    await Promise.race([
+      once(server, 'listening'),
+      once(server, 'error').then(([error]) => {
+        throw error
+      }),
+    ])
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : oneLineMessage(error)
+    throw new LimenaError('config_invalid', `cannot listen on ${options.host}:${options.port}: ${reason}`)
+  }
+  const { port } = server.address() as AddressInfo
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
+    port,
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const forceTimer = setTimeout(() => server.closeAllConnections(), 5_000)
+      await closed
+      clearTimeout(forceTimer)
+    },
+  }
+}

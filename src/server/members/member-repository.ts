@@ -1,0 +1,35 @@
+/**
+ * @module member-repository
+ * Rows of `memberships` joined with their users. Every query names the tenant as well as relying on RLS.
+ */
+import type { DbClient } from '../db/pools.js'
+
+export type TenantRole = 'owner' | 'admin' | 'member' | 'viewer'
+
+export interface MemberRow {
+  tenant_id: string
+  user_id: string
+  email: string
+  display_name: string | null
+  role: TenantRole
+  created_at: Date
+}
+
+export async function insertMembership(client: DbClient, membership: { tenantId: string; userId: string; role: TenantRole }): Promise<void> {
+  await client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [
+    membership.tenantId,
+    membership.userId,
+    membership.role,
+  ])
+}
+
+export async function listMembers(client: DbClient, tenantId: string): Promise<MemberRow[]> {
+  const result = await client.query<MemberRow>(
+    `SELECT m.tenant_id, m.user_id, u.email, u.display_name, m.role, m.created_at
+       FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE m.tenant_id = $1
+      ORDER BY u.email`,
+    [tenantId],
+  )
+  return result.rows
+}
