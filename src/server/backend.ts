@@ -10,7 +10,7 @@ import { ensureDataDir } from './data-dir.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
-import { listen, type ListeningServer } from './http-server.js'
+import { listen, loadTlsCredentials, type ListeningServer } from './http-server.js'
 import type { Logger } from './log.js'
 import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
 
@@ -56,8 +56,8 @@ export async function prepareDatabase(config: LimenaConfig, log: Logger, factori
 }
 
 export async function startBackend(config: LimenaConfig, log: Logger, factories?: VaultFactories): Promise<RunningBackend> {
+  const tls = config.tlsCertFile && config.tlsKeyFile ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }) : undefined
   const prepared = await prepareDatabase(config, log, factories)
-  const tls = config.tlsCertFile && config.tlsKeyFile ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile } : undefined
   let listening: ListeningServer
   try {
     const app = createApp({ pools: prepared.pools, log, tls: Boolean(tls) })

@@ -16,6 +16,17 @@ export interface TlsFiles {
   keyFile: string
 }
 
+export interface TlsCredentials {
+  cert: Buffer
+  key: Buffer
+}
+
+/** Reads the certificate and key up front, so a typo fails before anything else starts. */
+export async function loadTlsCredentials(files: TlsFiles): Promise<TlsCredentials> {
+  const [cert, key] = await Promise.all([readTlsFile(files.certFile, 'certificate'), readTlsFile(files.keyFile, 'key')])
+  return { cert, key }
+}
+
 export interface ListeningServer {
   url: string
   port: number
@@ -31,12 +42,11 @@ async function readTlsFile(path: string, what: string): Promise<Buffer> {
   }
 }
 
-export async function listen(app: Express, options: { host: string; port: number; tls?: TlsFiles }): Promise<ListeningServer> {
+export async function listen(app: Express, options: { host: string; port: number; tls?: TlsCredentials }): Promise<ListeningServer> {
   let server: http.Server
   if (options.tls) {
-    const [cert, key] = await Promise.all([readTlsFile(options.tls.certFile, 'certificate'), readTlsFile(options.tls.keyFile, 'key')])
     try {
-      server = https.createServer({ cert, key, minVersion: 'TLSv1.2' }, app)
+      server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, app)
     } catch (error) {
       throw new LimenaError('tls_invalid', `the TLS certificate or key is not usable: ${oneLineMessage(error)}`)
     }

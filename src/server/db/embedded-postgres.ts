@@ -161,7 +161,7 @@ export async function startEmbeddedPostgres(options: {
     onError: remember,
   })
 
-  let initialised = false
+  let initialised: boolean
   try {
     initialised = (await stat(join(clusterDir, 'PG_VERSION'))).isFile()
   } catch {

@@ -1,0 +1,79 @@
+/**
+ * Runs the built `limena` command as a user would, in a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const limenaBin = fileURLToPath(new URL('../../bin/limena.js', import.meta.url))
+const builtCli = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The CLI tests run the compiled command; build it when a plain `vitest run` finds none. */
+export function ensureCliBuilt(): void {
+  if (!existsSync(builtCli)) execFileSync('npx', ['electron-vite', 'build'], { cwd: projectRoot, stdio: 'ignore' })
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export function runLimena(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [limenaBin, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`limena ${args.join(' ')} did not finish; stderr: ${stderr}`))
+    }, options.timeoutMs ?? 90_000)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+    child.stdin.end(options.stdin ?? '')
+  })
+}
+
+export interface ServingProcess {
+  child: ChildProcess
+  url: string
+  stderr: () => string
+}
+
+/** Starts `limena serve` and waits for the line with its URL. */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServingProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [limenaBin, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => reject(new Error(`serve did not start; stderr: ${stderr}`)), 90_000)
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const match = /listening on (\S+)/.exec(stdout)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ child, url: match[1]!, stderr: () => stderr })
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited with ${code}; stderr: ${stderr}`))
+    })
+  })
+}
+
+/** PIDs of postgres processes whose command line names `dataDir`. */
+export function postgresProcessesOf(dataDir: string): number[] {
+  const output = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+  return output
+    .split('\n')
+    .filter((line) => line.includes('postgres') && line.includes(dataDir))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+}

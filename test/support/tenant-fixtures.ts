@@ -1,0 +1,76 @@
+/**
+ * Two tenants with at least one row in every tenant-scoped table, written as limena_app through
+ * withTenant (the path the backend uses). A table added to the schema without a fixture here
+ * makes the RLS test fail, so no table escapes it.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { DatabasePools, DbClient, QueryResultRow } from '../../src/server/db/pools.js'
+import { inTransaction, withTenant } from '../../src/server/db/with-tenant.js'
+
+export interface SeededTenant {
+  id: string
+  slug: string
+  userId: string
+  /** Every inserted row, by table, as the database returned it. */
+  rows: Record<string, QueryResultRow[]>
+}
+
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest()
+
+async function insert(client: DbClient, rows: Record<string, QueryResultRow[]>, table: string, values: Record<string, unknown>): Promise<QueryResultRow> {
+  const columns = Object.keys(values)
+  const result = await client.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING *`,
+    Object.values(values),
+  )
+  const row = result.rows[0]!
+  ;(rows[table] ??= []).push(row)
+  return row
+}
+
+export async function seedTenant(pools: Pick<DatabasePools, 'app'>, label: string): Promise<SeededTenant> {
+  const tenantId = randomUUID()
+  const slug = `${label}-${randomBytes(3).toString('hex')}`
+  const user = await inTransaction(pools.app, {}, async (client) => {
+    const result = await client.query<{ id: string }>(
+      'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id',
+      [`${slug}@example.test`, '$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder'],
+    )
+    return result.rows[0]!.id
+  })
+  const rows: Record<string, QueryResultRow[]> = {}
+  await withTenant(pools.app, tenantId, async (client) => {
+    await insert(client, rows, 'tenants', { id: tenantId, name: `Tenant ${label}`, slug })
+    await insert(client, rows, 'memberships', { tenant_id: tenantId, user_id: user, role: 'owner' })
+    await insert(client, rows, 'invitations', {
+      tenant_id: tenantId,
+      email: `invitee-${slug}@example.test`,
+      role: 'viewer',
+      token_hash: sha256(`invite-${slug}`),
+      expires_at: new Date(Date.now() + 7 * 86_400_000),
+    })
+    await insert(client, rows, 'api_keys', { tenant_id: tenantId, name: `key ${label}`, prefix: 'lmn_abcd', key_hash: sha256(`key-${slug}`), scopes: ['tenant:read'] })
+    await insert(client, rows, 'integrations', { tenant_id: tenantId, provider: 'slack', label: `slack ${label}`, secret_ciphertext: randomBytes(48), key_version: 1 })
+    const firstHash = sha256(`audit-${slug}`)
+    await insert(client, rows, 'audit_logs', {
+      tenant_id: tenantId,
+      seq: 1,
+      action: 'tenant.created',
+      actor_type: 'user',
+      actor_id: user,
+      actor_name: `${slug}@example.test`,
+      prev_hash: Buffer.alloc(32),
+      hash: firstHash,
+    })
+    await insert(client, rows, 'audit_chain_heads', { tenant_id: tenantId, seq: 1, hash: firstHash })
+    await insert(client, rows, 'ai_quotas', { tenant_id: tenantId })
+    await insert(client, rows, 'ai_usage', { tenant_id: tenantId, bucket_start: new Date('2026-11-01T10:00:00Z'), calls: 3, tokens: 1200 })
+    await insert(client, rows, 'quota_trips', {
+      tenant_id: tenantId,
+      kind: 'velocity',
+      window_start: new Date('2026-11-01T10:00:00Z'),
+      resets_at: new Date('2026-11-01T11:00:00Z'),
+    })
+  })
+  return { id: tenantId, slug, userId: user, rows }
+}
