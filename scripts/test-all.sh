@@ -42,13 +42,16 @@ install_node_packages() {
 }
 
 run_test_suites() {
-  local report
+  local report keyring_home status tests_passed=0 tests_failed=0 tests_skipped=0
   report=$(mktemp -t limena-vitest-XXXXXX.json)
-  LIMENA_TEST_JSON="$report" LIMENA_REQUIRE_KEYCHAIN=1 dbus-run-session -- bash -c '
-    echo -n limena-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+  # A keyring of the run's own, so an existing login keyring (other password, locked) cannot interfere.
+  keyring_home=$(mktemp -d -t limena-keyring-XXXXXX)
+  LIMENA_TEST_JSON="$report" LIMENA_REQUIRE_KEYCHAIN=1 KEYRING_HOME="$keyring_home" dbus-run-session -- bash -c '
+    echo -n limena-test | XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
     npx vitest run
   ' 2> >(grep -v "Failed to set fd limit" >&2)
-  local status=$?
+  status=$?
+  rm -rf "$keyring_home"
   if [ -s "$report" ]; then
     read -r tests_passed tests_failed tests_skipped < <(node -e '
       const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -63,7 +66,7 @@ run_test_suites() {
     failures+=("test suites (no report)")
   fi
   rm -f "$report"
-  [ "$tests_failed" = 0 ] 2>/dev/null
+  [ "$tests_failed" = 0 ] && [ "$status" = 0 ]
 }
 
 step "debian packages" install_debian_packages
