@@ -2,7 +2,7 @@
  * A fresh database for one test file, copied from the migrated template, with the role pools.
  */
 import { randomBytes } from 'node:crypto'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { connectAdmin, createDatabasePools, quoteIdentifier, withDatabaseName, type AdminClient, type DatabasePools } from '../../src/server/db/pools.js'
 import { templateDatabaseName, testPasswords } from './test-settings.js'
 
@@ -40,5 +40,23 @@ export async function createTestDatabase(options: { maxConnections?: number } = 
         await cleanup.end()
       }
     },
+  }
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that create and drop this file's database; returns a getter
+ * (the database exists only once the hooks ran).
+ */
+export function useTestDatabase(options: { maxConnections?: number } = {}): () => TestDatabase {
+  let database: TestDatabase | undefined
+  beforeAll(async () => {
+    database = await createTestDatabase(options)
+  })
+  afterAll(async () => {
+    await database?.drop()
+  })
+  return () => {
+    if (!database) throw new Error('the test database is created in beforeAll; use it inside hooks and tests')
+    return database
   }
 }

@@ -4,7 +4,7 @@
  * can go wrong.
  */
 import { once } from 'node:events'
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -121,10 +121,20 @@ describe('limena failures as one readable line', () => {
     expectOneReadableLine(result, /cannot use data directory .*a-file\/data .*set LIMENA_DATA_DIR to a writable directory/)
   })
 
+  it('doctor on a directory that holds no install: a failing check, exit 1, nothing created', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'limena-doctor-empty-'))
+    const result = await runLimena(['doctor', '--data-dir', dataDir], { env: fileStore })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^fail\s+install\s+.* holds no install yet: run limena serve or limena migrate$/m)
+    expect(await readdir(dataDir)).toEqual([])
+  })
+
   it('a secrets file that others can read', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'limena-loose-'))
     const first = await runLimena(['migrate', '--data-dir', dataDir], { env: fileStore })
     expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/^limena: database is at migration 0002_tenant_tables \(2 applied, 0 pending\)$/m)
+    expect(postgresProcessesOf(dataDir)).toEqual([])
     await chmod(join(dataDir, 'secrets.json'), 0o644)
     const result = await runLimena(['serve', '--data-dir', dataDir, '--port', '0'], { env: fileStore })
     expectOneReadableLine(result, /refusing to use secrets file .*secrets\.json: its mode 0644 lets group or others read it; run: chmod 600/)

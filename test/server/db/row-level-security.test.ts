@@ -4,35 +4,30 @@
  * show nothing without a tenant setting, only the set tenant's rows with one, and refuse a
  * row of another tenant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { DbClient } from '../../../src/server/db/pools.js'
 import { inTransaction, withTenant } from '../../../src/server/db/with-tenant.js'
 import { withOperatorRead } from '../../../src/server/db/with-operator.js'
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js'
+import { useTestDatabase } from '../../support/test-database.js'
 import { seedTenant, type SeededTenant } from '../../support/tenant-fixtures.js'
 import { tablesWithoutForcedRls, tenantColumnTables } from '../../support/catalog.js'
 
-let database: TestDatabase
+const database = useTestDatabase()
 let tenantA: SeededTenant
 let tenantB: SeededTenant
 let tenantTables: Array<{ table: string; keyColumn: string }>
 
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  tenantA = await seedTenant(database.pools, 'alpha')
-  tenantB = await seedTenant(database.pools, 'bravo')
-  const admin = await database.admin()
+  tenantA = await seedTenant(database().pools, 'alpha')
+  tenantB = await seedTenant(database().pools, 'bravo')
+  const admin = await database().admin()
   try {
     const tables = await tenantColumnTables(admin)
     tenantTables = [...tables.map((table) => ({ table, keyColumn: 'tenant_id' })), { table: 'tenants', keyColumn: 'id' }]
   } finally {
     await admin.end()
   }
-})
-
-afterAll(async () => {
-  await database.drop()
 })
 
 async function countRows(client: DbClient, table: string): Promise<number> {
@@ -48,7 +43,7 @@ describe('row-level security on every tenant table', () => {
   })
 
   it('has RLS enabled and forced on each of them, and on every other non-global table in any schema', async () => {
-    const admin = await database.admin()
+    const admin = await database().admin()
     try {
       expect(await tablesWithoutForcedRls(admin)).toEqual([])
       const flags = await admin.query<{ table: string; enabled: boolean; forced: boolean }>(
@@ -64,14 +59,14 @@ describe('row-level security on every tenant table', () => {
 
   it('shows limena_app no row at all without a tenant setting', async () => {
     for (const { table } of tenantTables) {
-      const count = await inTransaction(database.pools.app, {}, (client) => countRows(client, table))
+      const count = await inTransaction(database().pools.app, {}, (client) => countRows(client, table))
       expect(count, table).toBe(0)
     }
   })
 
   it("shows limena_app only tenant A's rows when tenant A is set", async () => {
     for (const { table, keyColumn } of tenantTables) {
-      const tenantsSeen = await withTenant(database.pools.app, tenantA.id, async (client) => {
+      const tenantsSeen = await withTenant(database().pools.app, tenantA.id, async (client) => {
         const result = await client.query<{ tenant: string }>(`SELECT DISTINCT ${keyColumn}::text AS tenant FROM ${table}`)
         return result.rows.map((row) => row.tenant)
       })
@@ -85,7 +80,7 @@ describe('row-level security on every tenant table', () => {
       expect(rowOfB, `${table}: add a row for it in test/support/tenant-fixtures.ts`).toBeDefined()
       const copy = Object.fromEntries(Object.entries(rowOfB!).filter(([column]) => column !== 'id' || table === 'tenants'))
       const columns = Object.keys(copy)
-      const attempt = withTenant(database.pools.app, tenantA.id, (client) =>
+      const attempt = withTenant(database().pools.app, tenantA.id, (client) =>
         client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(copy)),
       )
       await expect(attempt, table).rejects.toThrow(/row-level security/)
@@ -94,7 +89,7 @@ describe('row-level security on every tenant table', () => {
 
   it("cannot move tenant A's rows to tenant B by UPDATE", async () => {
     for (const { table, keyColumn } of tenantTables.filter((entry) => !['audit_logs'].includes(entry.table))) {
-      const attempt = withTenant(database.pools.app, tenantA.id, (client) =>
+      const attempt = withTenant(database().pools.app, tenantA.id, (client) =>
         client.query(`UPDATE ${table} SET ${keyColumn} = $1 WHERE ${keyColumn} = $2`, [tenantB.id, tenantA.id]),
       )
       await expect(attempt, table).rejects.toThrow(/row-level security|permission denied|violates foreign key/)
@@ -103,7 +98,7 @@ describe('row-level security on every tenant table', () => {
 
   it('lets limena_readonly read across tenants through its own policies, without BYPASSRLS', async () => {
     for (const { table, keyColumn } of tenantTables) {
-      const tenantsSeen = await withOperatorRead(database.pools, async (client) => {
+      const tenantsSeen = await withOperatorRead(database().pools, async (client) => {
         const result = await client.query<{ tenant: string }>(`SELECT DISTINCT ${keyColumn}::text AS tenant FROM ${table}`)
         return result.rows.map((row) => row.tenant).sort()
       })
@@ -112,7 +107,7 @@ describe('row-level security on every tenant table', () => {
   })
 
   it('grants no limena role SUPERUSER or BYPASSRLS, and the owner cannot log in', async () => {
-    const admin = await database.admin()
+    const admin = await database().admin()
     try {
       const result = await admin.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
         `SELECT rolname, rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname LIKE 'limena\\_%' ORDER BY rolname`,

@@ -5,25 +5,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabasePools, type DatabasePools } from '../../../src/server/db/pools.js'
 import { InvalidTenantIdError, inTransaction, withTenant } from '../../../src/server/db/with-tenant.js'
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js'
+import { useTestDatabase } from '../../support/test-database.js'
 import { seedTenant, type SeededTenant } from '../../support/tenant-fixtures.js'
 import { testPasswords } from '../../support/test-settings.js'
 
-let database: TestDatabase
+const database = useTestDatabase()
 let singleConnection: DatabasePools
 let tenantA: SeededTenant
 let tenantB: SeededTenant
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  tenantA = await seedTenant(database.pools, 'one')
-  tenantB = await seedTenant(database.pools, 'two')
-  singleConnection = createDatabasePools(database.adminUrl, testPasswords, { maxConnections: 1 })
+  tenantA = await seedTenant(database().pools, 'one')
+  tenantB = await seedTenant(database().pools, 'two')
+  singleConnection = createDatabasePools(database().adminUrl, testPasswords, { maxConnections: 1 })
 })
 
 afterAll(async () => {
   await singleConnection.close()
-  await database.drop()
 })
 
 const currentSetting = "SELECT current_setting('app.current_tenant_id', true) AS tenant, pg_backend_pid() AS pid"

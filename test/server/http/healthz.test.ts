@@ -8,17 +8,16 @@ import { createApp } from '../../../src/server/app.js'
 import { createDatabasePools, type DatabasePools } from '../../../src/server/db/pools.js'
 import { listen, type ListeningServer } from '../../../src/server/http-server.js'
 import { silentLogger } from '../../../src/server/log.js'
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.js'
+import { useTestDatabase } from '../../support/test-database.js'
 import { testPasswords } from '../../support/test-settings.js'
 
-let database: TestDatabase
+const database = useTestDatabase()
 let upServer: ListeningServer
 let downPools: DatabasePools
 let downServer: ListeningServer
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  upServer = await listen(createApp({ pools: database.pools, log: silentLogger, tls: false }), { host: '127.0.0.1', port: 0 })
+  upServer = await listen(createApp({ pools: database().pools, log: silentLogger, tls: false }), { host: '127.0.0.1', port: 0 })
   downPools = createDatabasePools('postgresql://nobody@127.0.0.1:1/limena', testPasswords, { connectionTimeoutMillis: 500 })
   downServer = await listen(createApp({ pools: downPools, log: silentLogger, tls: false }), { host: '127.0.0.1', port: 0 })
 })
@@ -27,7 +26,6 @@ afterAll(async () => {
   await upServer.close()
   await downServer.close()
   await downPools.close()
-  await database.drop()
 })
 
 describe('GET /api/v1/healthz', () => {
