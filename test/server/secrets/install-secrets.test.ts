@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,7 +34,9 @@ describe('install secrets', () => {
     expect(second.generated).toBe(false)
     expect(second.secrets).toEqual(first.secrets)
     expect(first.secrets.encryptionKeys[0]!.key).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(first.secrets.jwtSigningKeys[0]!.privateKeyPem).toContain('BEGIN PRIVATE KEY')
+    const signingKey = createPrivateKey(first.secrets.jwtSigningKeys[0]!.privateKeyPem)
+    expect(signingKey.asymmetricKeyType).toBe('rsa')
+    expect(signingKey.asymmetricKeyDetails?.modulusLength).toBe(3072)
     expect(new Set(Object.values(first.secrets.databasePasswords)).size).toBe(4)
   })
 
