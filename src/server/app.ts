@@ -1,32 +1,42 @@
 /**
  * @module app
- * createApp(deps): the Express application, built from an ordered list of installs and routes.
- * No globals: everything it needs comes in `deps`, so tests build it against their own database.
+ * createApp(deps): the Express application, built from an ordered list of installs and the
+ * contract's operations. No globals: everything comes in `deps`, so tests build it against their
+ * own database.
  */
 import express, { type Express } from 'express'
 import { apiBasePath } from '@shared/contract.js'
-import type { DatabasePools } from './db/pools.js'
+import { apiKeyHandlers } from './api-keys/api-key-routes.js'
+import { authHandlers, sessionResolver } from './auth/auth-routes.js'
 import { healthRoutes } from './health/health-routes.js'
-import type { Logger } from './log.js'
+import { createOperationRouter, type OperationHandlers, type ServerDependencies } from './http/operation-router.js'
+import { memberHandlers } from './members/member-routes.js'
+import { installAuthenticate } from './middleware/authenticate.js'
+import { installCookies } from './middleware/cookies.js'
 import { installErrorHandler, installNotFound } from './middleware/errors.js'
+import { installIpRateLimit } from './middleware/rate-limit.js'
 import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
+import { tenantHandlers } from './tenants/tenant-routes.js'
 
-export interface AppDependencies {
-  pools: DatabasePools
-  log: Logger
-  tls: boolean
-}
+export type AppDependencies = ServerDependencies
 
 export const jsonBodyLimit = '100kb'
+
+export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express()
   app.set('trust proxy', false)
+  app.set('etag', false)
   installSecurityHeaders(app, { tls: deps.tls })
   installRequestContext(app, deps.log)
-  app.use(express.json({ limit: jsonBodyLimit, strict: true }))
+  installIpRateLimit(app, deps.rateLimits)
   app.use(apiBasePath, healthRoutes(deps.pools.app))
+  app.use(express.json({ limit: jsonBodyLimit, strict: true, type: ['application/json', 'application/*+json'] }))
+  installCookies(app)
+  installAuthenticate(app, deps)
+  app.use(apiBasePath, createOperationRouter({ deps, handlers: operationHandlers, resolveSession: sessionResolver(deps) }))
   installNotFound(app)
   installErrorHandler(app)
   return app

@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.js'
 import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
 import { listen, loadTlsCredentials, type ListeningServer } from './http-server.js'
 import type { Logger } from './log.js'
+import { createServerDependencies } from './server-dependencies.js'
 import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
 
 export interface RunningBackend {
@@ -60,7 +61,8 @@ export async function startBackend(config: LimenaConfig, log: Logger, factories?
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
   try {
-    const app = createApp({ pools: prepared.pools, log, tls: Boolean(tls) })
+    const deps = createServerDependencies({ pools: prepared.pools, secrets: prepared.secrets, log, tls: Boolean(tls), requestsPerMinute: config.requestsPerMinute })
+    const app = createApp(deps)
     listening = await listen(app, { host: config.host, port: config.port, tls })
   } catch (error) {
     await prepared.close()

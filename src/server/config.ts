@@ -26,6 +26,7 @@ export const configSchema = z.object({
   tlsKeyFile: z.string().min(1).optional(),
   secretsStore: secretsStoreSchema,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  requestsPerMinute: z.coerce.number().int().min(0).max(1_000_000),
 })
 
 export type LimenaConfig = z.infer<typeof configSchema>
@@ -41,6 +42,7 @@ const environmentNames: Record<keyof LimenaConfig, string> = {
   tlsKeyFile: 'LIMENA_TLS_KEY',
   secretsStore: 'LIMENA_SECRETS_STORE',
   logLevel: 'LIMENA_LOG_LEVEL',
+  requestsPerMinute: 'LIMENA_RATE_LIMIT_PER_MINUTE',
 }
 
 /** Environment first, then `overrides` (CLI flags) on top; empty values count as unset. */
@@ -63,6 +65,7 @@ export function loadConfig(
     tlsKeyFile: pick('tlsKeyFile'),
     secretsStore: pick('secretsStore') ?? 'auto',
     logLevel: pick('logLevel') ?? 'info',
+    requestsPerMinute: pick('requestsPerMinute') ?? 1200,
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

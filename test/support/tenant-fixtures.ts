@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { DatabasePools, DbClient, QueryResultRow } from '../../src/server/db/pools.js'
 import { inTransaction, withTenant } from '../../src/server/db/with-tenant.js'
+import { writeAudit } from '../../src/server/audit/audit-writer.js'
 
 export interface SeededTenant {
   id: string
@@ -51,18 +52,14 @@ export async function seedTenant(pools: Pick<DatabasePools, 'app'>, label: strin
     })
     await insert(client, rows, 'api_keys', { tenant_id: tenantId, name: `key ${label}`, prefix: 'lmn_abcd', key_hash: sha256(`key-${slug}`), scopes: ['tenant:read'] })
     await insert(client, rows, 'integrations', { tenant_id: tenantId, provider: 'slack', label: `slack ${label}`, secret_ciphertext: randomBytes(48), key_version: 1 })
-    const firstHash = sha256(`audit-${slug}`)
-    await insert(client, rows, 'audit_logs', {
-      tenant_id: tenantId,
-      seq: 1,
+    await writeAudit(client, {
+      tenantId,
       action: 'tenant.created',
-      actor_type: 'user',
-      actor_id: user,
-      actor_name: `${slug}@example.test`,
-      prev_hash: Buffer.alloc(32),
-      hash: firstHash,
+      actor: { type: 'user', id: user, name: `${slug}@example.test` },
+      target: { type: 'tenant', id: tenantId, name: `Tenant ${label}` },
     })
-    await insert(client, rows, 'audit_chain_heads', { tenant_id: tenantId, seq: 1, hash: firstHash })
+    rows.audit_logs = (await client.query('SELECT * FROM audit_logs WHERE tenant_id = $1', [tenantId])).rows
+    rows.audit_chain_heads = (await client.query('SELECT * FROM audit_chain_heads WHERE tenant_id = $1', [tenantId])).rows
     await insert(client, rows, 'ai_quotas', { tenant_id: tenantId })
     await insert(client, rows, 'ai_usage', { tenant_id: tenantId, bucket_start: new Date('2026-11-01T10:00:00Z'), calls: 3, tokens: 1200 })
     await insert(client, rows, 'quota_trips', {

@@ -4,7 +4,9 @@
  */
 import type { DbClient } from '../db/pools.js'
 
-export type TenantRole = 'owner' | 'admin' | 'member' | 'viewer'
+import type { TenantRole } from '@shared/permissions.js'
+
+export type { TenantRole }
 
 export interface MemberRow {
   tenant_id: string
@@ -30,6 +32,24 @@ export async function listMembers(client: DbClient, tenantId: string): Promise<M
       WHERE m.tenant_id = $1
       ORDER BY u.email`,
     [tenantId],
+  )
+  return result.rows
+}
+
+export interface UserMembershipRow {
+  tenant_id: string
+  tenant_slug: string
+  role: TenantRole
+}
+
+/** The caller's own memberships across tenants: needs the transaction's `app.current_user_id`. */
+export async function listUserMemberships(client: DbClient, userId: string): Promise<UserMembershipRow[]> {
+  const result = await client.query<UserMembershipRow>(
+    `SELECT m.tenant_id, t.slug AS tenant_slug, m.role
+       FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+      WHERE m.user_id = $1 AND t.deleted_at IS NULL
+      ORDER BY t.slug`,
+    [userId],
   )
   return result.rows
 }

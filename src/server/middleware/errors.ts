@@ -6,16 +6,8 @@
  */
 import type { ErrorRequestHandler, Express, Response } from 'express'
 import { problemTypes, type Problem } from '@shared/problem.js'
+import { HttpProblem } from '../http/http-problem.js'
 import { requestIdOf } from './request-context.js'
-
-export class HttpProblem extends Error {
-  readonly problem: Omit<Problem, 'requestId'>
-  constructor(problem: Omit<Problem, 'requestId'>) {
-    super(problem.detail ?? problem.title)
-    this.name = 'HttpProblem'
-    this.problem = problem
-  }
-}
 
 export function sendProblem(response: Response, problem: Problem): void {
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem))
@@ -49,6 +41,7 @@ export function installErrorHandler(app: Express): void {
       return
     }
     if (error instanceof HttpProblem) {
+      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value)
       sendProblem(response, { ...error.problem, requestId })
       return
     }

@@ -45,3 +45,23 @@ export async function upsertPlatformOperator(
   )
   return { id: inserted.rows[0]!.id, created: true }
 }
+
+export async function findUserByEmail(client: DbClient, email: string): Promise<UserRow | null> {
+  const result = await client.query<UserRow>(
+    'SELECT id, email, display_name, password_hash, is_platform_admin FROM users WHERE email = $1 AND disabled_at IS NULL',
+    [normaliseEmail(email)],
+  )
+  return result.rows[0] ?? null
+}
+
+export async function findUserById(client: DbClient, userId: string): Promise<UserRow | null> {
+  const result = await client.query<UserRow>(
+    'SELECT id, email, display_name, password_hash, is_platform_admin FROM users WHERE id = $1 AND disabled_at IS NULL',
+    [userId],
+  )
+  return result.rows[0] ?? null
+}
+
+export async function updatePasswordHash(client: DbClient, userId: string, passwordHash: string): Promise<void> {
+  await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, passwordHash])
+}

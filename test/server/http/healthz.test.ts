@@ -4,12 +4,11 @@
  */
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../../src/server/app.js'
 import { createDatabasePools, type DatabasePools } from '../../../src/server/db/pools.js'
-import { listen, type ListeningServer } from '../../../src/server/http-server.js'
-import { silentLogger } from '../../../src/server/log.js'
+import type { ListeningServer } from '../../../src/server/http-server.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { testPasswords } from '../../support/test-settings.js'
+import { startTestServer } from '../../support/test-server.js'
 
 const database = useTestDatabase()
 let upServer: ListeningServer
@@ -17,9 +16,9 @@ let downPools: DatabasePools
 let downServer: ListeningServer
 
 beforeAll(async () => {
-  upServer = await listen(createApp({ pools: database().pools, log: silentLogger, tls: false }), { host: '127.0.0.1', port: 0 })
+  upServer = (await startTestServer(database())).listening
   downPools = createDatabasePools('postgresql://nobody@127.0.0.1:1/limena', testPasswords, { connectionTimeoutMillis: 500 })
-  downServer = await listen(createApp({ pools: downPools, log: silentLogger, tls: false }), { host: '127.0.0.1', port: 0 })
+  downServer = (await startTestServer({ ...database(), pools: downPools })).listening
 })
 
 afterAll(async () => {

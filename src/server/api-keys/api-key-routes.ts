@@ -1,0 +1,72 @@
+/**
+ * @module api-key-routes
+ * Handlers of the API-key operations. The key is returned by create only; listings carry its
+ * prefix, never the key or its hash. A key may grant only scopes it holds itself, so a
+ * `keys:write` key cannot mint a more powerful one.
+ */
+import { resolveActor } from '../audit/actor.js'
+import { writeAudit } from '../audit/audit-writer.js'
+import { problems } from '../http/http-problem.js'
+import type { OperationHandlers } from '../http/operation-router.js'
+import { generateApiKey } from './api-key-format.js'
+import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.js'
+
+function summary(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as never,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  }
+}
+
+export const apiKeyHandlers: OperationHandlers = {
+  async listApiKeys({ tenant }) {
+    if (!tenant) throw problems.notFound()
+    return { items: (await listApiKeys(tenant.client, tenant.id)).map(summary) }
+  },
+
+  async createApiKey({ tenant, principal, meta, response }, input) {
+    if (!tenant) throw problems.notFound()
+    const scopes = [...new Set(input.scopes)]
+    if (principal.kind === 'api_key') {
+      const beyond = scopes.filter((scope) => !principal.scopes.includes(scope))
+      if (beyond.length > 0) throw problems.forbidden(`an API key cannot grant scopes it does not hold: ${beyond.join(', ')}`)
+    }
+    const generated = generateApiKey()
+    const row = await insertApiKey(tenant.client, {
+      tenantId: tenant.id,
+      name: input.name,
+      prefix: generated.prefix,
+      hash: generated.hash,
+      scopes,
+      createdBy: principal.kind === 'user' ? principal.userId : null,
+    })
+    await writeAudit(tenant.client, {
+      tenantId: tenant.id,
+      action: 'api_key.created',
+      actor: await resolveActor(tenant.client, principal),
+      target: { type: 'api_key', id: row.id, name: row.name },
+      request: meta,
+      metadata: { prefix: row.prefix, scopes },
+    })
+    response.setHeader('Cache-Control', 'no-store')
+    return { id: row.id, key: generated.key, prefix: row.prefix, name: row.name, scopes: scopes as never }
+  },
+
+  async deleteApiKey({ tenant, principal, meta }, input) {
+    if (!tenant) throw problems.notFound()
+    const row = await revokeApiKey(tenant.client, tenant.id, input.keyId)
+    if (!row) throw problems.notFound()
+    await writeAudit(tenant.client, {
+      tenantId: tenant.id,
+      action: 'api_key.deleted',
+      actor: await resolveActor(tenant.client, principal),
+      target: { type: 'api_key', id: row.id, name: row.name },
+      request: meta,
+      metadata: { prefix: row.prefix },
+    })
+  },
+}

@@ -1,0 +1,69 @@
+/**
+ * @module auth-routes
+ * Handlers of the Auth operations: cookies in and out, the rest in auth-service.
+ */
+import type { Request } from 'express'
+import { inTransaction } from '../db/with-tenant.js'
+import { problems } from '../http/http-problem.js'
+import type { OperationHandlers, ServerDependencies } from '../http/operation-router.js'
+import { listUserMemberships } from '../members/member-repository.js'
+import { findUserById } from '../users/user-repository.js'
+import { changePassword, login, logout, refresh, resolveRefreshSession, type ResolvedSession } from './auth-service.js'
+import { clearSessionCookies, refreshCookieName, setSessionCookies } from './session-cookies.js'
+
+export function sessionResolver(deps: ServerDependencies) {
+  return (request: Request): Promise<ResolvedSession | null> => resolveRefreshSession(deps, request.cookies[refreshCookieName])
+}
+
+export const authHandlers: OperationHandlers = {
+  async login({ deps, response, meta }, input) {
+    const issued = await login(deps, input, meta)
+    setSessionCookies(response, { refreshToken: issued.refreshToken, csrfToken: issued.csrfToken }, deps.tls)
+    response.setHeader('Cache-Control', 'no-store')
+    return issued.session
+  },
+
+  async refresh({ deps, response, meta, session }) {
+    if (!session) throw problems.unauthorized()
+    try {
+      const rotated = await refresh(deps, session, meta)
+      setSessionCookies(response, { refreshToken: rotated.refreshToken, csrfToken: rotated.csrfToken }, deps.tls)
+      response.setHeader('Cache-Control', 'no-store')
+      return { accessToken: rotated.accessToken, expiresIn: rotated.expiresIn }
+    } catch (error) {
+      clearSessionCookies(response, deps.tls)
+      throw error
+    }
+  },
+
+  async logout({ deps, response, meta, session }) {
+    if (!session) throw problems.unauthorized()
+    await logout(deps, session, meta)
+    clearSessionCookies(response, deps.tls)
+  },
+
+  async changePassword({ deps, principal, meta }, input) {
+    if (principal.kind !== 'user') throw problems.unauthorized()
+    await changePassword(deps, principal, input, meta)
+  },
+
+  async jwks({ deps, response }) {
+    response.setHeader('Cache-Control', 'public, max-age=300')
+    return deps.accessTokens.jwks() as never
+  },
+
+  async me({ deps, principal }) {
+    if (principal.kind === 'api_key') return { kind: 'api_key', keyId: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes }
+    if (principal.kind !== 'user') throw problems.unauthorized()
+    return inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, async (client) => {
+      const user = await findUserById(client, principal.userId)
+      if (!user) throw problems.unauthorized('the account is no longer active')
+      const memberships = await listUserMemberships(client, user.id)
+      return {
+        kind: 'user' as const,
+        user: { id: user.id, email: user.email, isPlatformAdmin: user.is_platform_admin },
+        memberships: memberships.map((row) => ({ tenantId: row.tenant_id, tenantSlug: row.tenant_slug, role: row.role })),
+      }
+    })
+  },
+}

@@ -1,0 +1,197 @@
+/**
+ * @module auth-service
+ * Sign-in, refresh-token rotation, sign-out and password change.
+ * - An unknown email and a wrong password get the same answer in the same time: the password is
+ *   verified against a dummy hash when there is no user, and the failure's audit rows are
+ *   written after the answer.
+ * - Refresh tokens rotate on every use. Presenting one that was already used means it was
+ *   copied: its whole family is revoked and `auth.refresh_reuse` is written.
+ * - Auth events go into the audit log of every tenant the user belongs to.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Session } from '@shared/contract.js'
+import { switchTenant, writeAudit, type AuditRequestMeta } from '../audit/audit-writer.js'
+import { createCsrfToken } from '../crypto/csrf-token.js'
+import { hashPassword, needsRehash, passwordProblem, verifyPassword } from '../crypto/passwords.js'
+import { randomToken, sha256 } from '../crypto/random-token.js'
+import type { DbClient } from '../db/pools.js'
+import { inTransaction } from '../db/with-tenant.js'
+import { problems } from '../http/http-problem.js'
+import type { ServerDependencies } from '../http/operation-router.js'
+import { listUserMemberships } from '../members/member-repository.js'
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../middleware/rate-limit.js'
+import { findUserByEmail, findUserById, normaliseEmail, updatePasswordHash, type UserRow } from '../users/user-repository.js'
+import {
+  findRefreshToken,
+  insertRefreshToken,
+  markRefreshTokenUsed,
+  revokeRefreshFamily,
+  revokeUserRefreshFamilies,
+} from './refresh-token-repository.js'
+import { refreshTokenLifetimeMillis } from './session-cookies.js'
+
+let dummyHash: Promise<string> | undefined
+/** A hash of a random password, verified when the email is unknown so both paths cost the same. */
+function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomToken(24))
+  return dummyHash
+}
+
+async function passwordMatches(hash: string, password: string): Promise<boolean> {
+  try {
+    return await verifyPassword(hash, password)
+  } catch {
+    return false
+  }
+}
+
+export interface AuthEvent {
+  action: string
+  metadata?: Record<string, unknown>
+}
+
+/** Writes one auth event into the log of every tenant `user` belongs to, on the caller's transaction. */
+async function auditForUser(client: DbClient, user: Pick<UserRow, 'id' | 'email'>, event: AuthEvent, meta: AuditRequestMeta): Promise<void> {
+  const memberships = await listUserMemberships(client, user.id)
+  for (const membership of memberships) {
+    await switchTenant(client, membership.tenant_id)
+    await writeAudit(client, {
+      tenantId: membership.tenant_id,
+      action: event.action,
+      actor: { type: 'user', id: user.id, name: user.email },
+      target: { type: 'user', id: user.id, name: user.email },
+      request: meta,
+      metadata: event.metadata,
+    })
+  }
+}
+
+function newRefreshToken(): { token: string; hash: Buffer; expiresAt: Date } {
+  const token = randomToken(32)
+  return { token, hash: sha256(token), expiresAt: new Date(Date.now() + refreshTokenLifetimeMillis) }
+}
+
+export interface IssuedSession {
+  session: Session
+  refreshToken: string
+  csrfToken: string
+}
+
+export async function login(deps: ServerDependencies, credentials: { email: string; password: string }, meta: AuditRequestMeta): Promise<IssuedSession> {
+  const account = normaliseEmail(credentials.email)
+  const ip = meta.ip ?? 'unknown'
+  await assertLoginAllowed(deps.rateLimits, ip, account)
+  const user = await inTransaction(deps.pools.app, { readOnly: true }, (client) => findUserByEmail(client, account))
+  const verified = await passwordMatches(user?.password_hash ?? (await dummyPasswordHash()), credentials.password)
+  if (!user || !verified) {
+    await recordLoginFailure(deps.rateLimits, ip, account)
+    deps.log.info({ event: 'auth.login_failed', known: Boolean(user) }, 'sign-in failed')
+    if (user) {
+      // After the answer, so a known email costs no more time than an unknown one.
+      setImmediate(() => {
+        inTransaction(deps.pools.app, { userId: user.id }, (client) => auditForUser(client, user, { action: 'auth.login_failed', metadata: { reason: 'wrong_password' } }, meta)).catch(
+          (error: Error) => deps.log.error({ err: { message: error.message } }, 'could not audit a failed sign-in'),
+        )
+      })
+    }
+    throw problems.unauthorized('wrong email or password')
+  }
+  await recordLoginSuccess(deps.rateLimits, account)
+  const rehashed = needsRehash(user.password_hash) ? await hashPassword(credentials.password) : null
+  const familyId = randomUUID()
+  const refresh = newRefreshToken()
+  const memberships = await inTransaction(deps.pools.app, { userId: user.id }, async (client) => {
+    if (rehashed) await updatePasswordHash(client, user.id, rehashed)
+    await insertRefreshToken(client, { familyId, userId: user.id, tokenHash: refresh.hash, expiresAt: refresh.expiresAt })
+    const rows = await listUserMemberships(client, user.id)
+    await auditForUser(client, user, { action: 'auth.login', metadata: { sessionId: familyId } }, meta)
+    return rows
+  })
+  const access = await deps.accessTokens.issue({ userId: user.id, sessionId: familyId })
+  return {
+    session: {
+      accessToken: access.accessToken,
+      expiresIn: access.expiresIn,
+      user: { id: user.id, email: user.email, isPlatformAdmin: user.is_platform_admin },
+      memberships: memberships.map((row) => ({ tenantId: row.tenant_id, tenantSlug: row.tenant_slug, role: row.role })),
+    },
+    refreshToken: refresh.token,
+    csrfToken: createCsrfToken(deps.csrfKey, familyId),
+  }
+}
+
+export interface ResolvedSession {
+  familyId: string
+  userId: string
+  tokenId: string
+  alreadyUsed: boolean
+}
+
+/** The session a refresh-token cookie belongs to; null when the token is unknown, revoked or expired. */
+export async function resolveRefreshSession(deps: ServerDependencies, refreshToken: string | undefined): Promise<ResolvedSession | null> {
+  if (!refreshToken || refreshToken.length > 100) return null
+  const row = await inTransaction(deps.pools.app, { readOnly: true }, (client) => findRefreshToken(client, sha256(refreshToken)))
+  if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now()) return null
+  return { familyId: row.family_id, userId: row.user_id, tokenId: row.id, alreadyUsed: row.used_at !== null }
+}
+
+async function revokeForReuse(deps: ServerDependencies, session: ResolvedSession, meta: AuditRequestMeta): Promise<never> {
+  await inTransaction(deps.pools.app, { userId: session.userId }, async (client) => {
+    await revokeRefreshFamily(client, session.familyId, 'refresh_token_reused')
+    const user = await findUserById(client, session.userId)
+    if (user) await auditForUser(client, user, { action: 'auth.refresh_reuse', metadata: { sessionId: session.familyId } }, meta)
+  })
+  deps.log.warn({ event: 'auth.refresh_reuse', sessionId: session.familyId }, 'refresh token reused: session revoked')
+  throw problems.unauthorized('this refresh token was already used; the session has been revoked for safety, sign in again')
+}
+
+export async function refresh(
+  deps: ServerDependencies,
+  session: ResolvedSession,
+  meta: AuditRequestMeta,
+): Promise<{ accessToken: string; expiresIn: number; refreshToken: string; csrfToken: string }> {
+  if (session.alreadyUsed) return revokeForReuse(deps, session, meta)
+  const next = newRefreshToken()
+  const rotated = await inTransaction(deps.pools.app, {}, async (client) => {
+    if (!(await markRefreshTokenUsed(client, session.tokenId))) return false
+    const user = await findUserById(client, session.userId)
+    if (!user) throw problems.unauthorized('the account is no longer active')
+    await insertRefreshToken(client, { familyId: session.familyId, userId: session.userId, tokenHash: next.hash, expiresAt: next.expiresAt })
+    return true
+  })
+  if (!rotated) return revokeForReuse(deps, session, meta)
+  const access = await deps.accessTokens.issue({ userId: session.userId, sessionId: session.familyId })
+  return { ...access, refreshToken: next.token, csrfToken: createCsrfToken(deps.csrfKey, session.familyId) }
+}
+
+export async function logout(deps: ServerDependencies, session: ResolvedSession, meta: AuditRequestMeta): Promise<void> {
+  await inTransaction(deps.pools.app, { userId: session.userId }, async (client) => {
+    await revokeRefreshFamily(client, session.familyId, 'logout')
+    const user = await findUserById(client, session.userId)
+    if (user) await auditForUser(client, user, { action: 'auth.logout', metadata: { sessionId: session.familyId } }, meta)
+  })
+}
+
+export async function changePassword(
+  deps: ServerDependencies,
+  caller: { userId: string; sessionId: string },
+  passwords: { currentPassword: string; newPassword: string },
+  meta: AuditRequestMeta,
+): Promise<void> {
+  const user = await inTransaction(deps.pools.app, { readOnly: true }, (client) => findUserById(client, caller.userId))
+  if (!user) throw problems.unauthorized('the account is no longer active')
+  const ip = meta.ip ?? 'unknown'
+  await assertLoginAllowed(deps.rateLimits, ip, user.email)
+  if (!(await passwordMatches(user.password_hash, passwords.currentPassword))) {
+    await recordLoginFailure(deps.rateLimits, ip, user.email)
+    throw problems.forbidden('the current password is wrong')
+  }
+  const problem = passwordProblem(passwords.newPassword)
+  if (problem) throw problems.badRequest(problem, [{ path: 'newPassword', message: problem }])
+  const newHash = await hashPassword(passwords.newPassword)
+  await inTransaction(deps.pools.app, { userId: user.id }, async (client) => {
+    await updatePasswordHash(client, user.id, newHash)
+    const revoked = await revokeUserRefreshFamilies(client, user.id, 'password_changed', caller.sessionId)
+    await auditForUser(client, user, { action: 'auth.password_changed', metadata: { otherSessionsRevoked: revoked } }, meta)
+  })
+}

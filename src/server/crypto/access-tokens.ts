@@ -1,0 +1,76 @@
+/**
+ * @module access-tokens
+ * RS256 access tokens with jose: 15 minutes, with sub, sid (the refresh family), iat, exp, iss,
+ * aud and jti, and `kid` in the header. Verification pins the algorithm, issuer and audience, and
+ * looks keys up only in our own key set by `kid`, so a key offered inside a token (jwk, jku,
+ * x5c) is never used. The newest signing key signs; older ones still verify until retired.
+ */
+import { randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose'
+import type { JwtSigningKey } from '../secrets/install-secrets.js'
+
+export const accessTokenLifetimeSeconds = 15 * 60
+export const tokenIssuer = 'limena'
+export const tokenAudience = 'limena-api'
+
+export interface AccessTokenClaims {
+  userId: string
+  sessionId: string
+}
+
+export interface AccessTokens {
+  issue(claims: AccessTokenClaims): Promise<{ accessToken: string; expiresIn: number }>
+  verify(token: string): Promise<AccessTokenClaims>
+  jwks(): JSONWebKeySet
+}
+
+export class InvalidAccessTokenError extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'InvalidAccessTokenError'
+  }
+}
+
+export function publicJwk(privateKeyPem: string, kid: string): JWK {
+  const jwk = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'jwk' }) as JWK
+  return { kty: 'RSA', n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' }
+}
+
+export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date = () => new Date()): AccessTokens {
+  const newest = signingKeys.at(-1)
+  if (!newest) throw new Error('no JWT signing key')
+  const signingKey: KeyObject = createPrivateKey(newest.privateKeyPem)
+  const keySet: JSONWebKeySet = { keys: signingKeys.map((key) => publicJwk(key.privateKeyPem, key.kid)) }
+  const resolveKey = createLocalJWKSet(keySet)
+  return {
+    async issue(claims) {
+      const issuedAt = Math.floor(now().getTime() / 1000)
+      const accessToken = await new SignJWT({ sid: claims.sessionId })
+        .setProtectedHeader({ alg: 'RS256', kid: newest.kid, typ: 'JWT' })
+        .setSubject(claims.userId)
+        .setIssuer(tokenIssuer)
+        .setAudience(tokenAudience)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + accessTokenLifetimeSeconds)
+        .setJti(randomUUID())
+        .sign(signingKey)
+      return { accessToken, expiresIn: accessTokenLifetimeSeconds }
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, resolveKey, {
+          algorithms: ['RS256'],
+          issuer: tokenIssuer,
+          audience: tokenAudience,
+          requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
+          currentDate: now(),
+        })
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('malformed claims')
+        return { userId: payload.sub, sessionId: payload.sid }
+      } catch (error) {
+        throw new InvalidAccessTokenError((error as { code?: string }).code ?? 'invalid token')
+      }
+    },
+    jwks: () => keySet,
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * @module operation-router
+ * Builds the API's routes from the shared contract. Every route runs the same steps in the same
+ * order, so none can skip one:
+ *   1. access: who may call (anonymous, session cookie, user, API key, operator);
+ *   2. CSRF: every state-changing call by a session or access token carries a valid X-CSRF-Token;
+ *   3. input: path parameters plus query (GET) or JSON body, validated by the operation's schema;
+ *   4. tenant operations: one transaction with the tenant set, membership and role (or the API
+ *      key's tenant and scopes) checked against the permission matrix first;
+ *   5. output: the answer is parsed by the operation's output schema, so no field outside it
+ *      (a hash, a secret) can leave the server.
+ */
+import { Router, type Request, type Response } from 'express'
+import type { z } from 'zod'
+import { operations, stateChangingMethods, type OperationDefinition, type OperationName } from '@shared/contract.js'
+import { roleAllows, scopesAllow, type TenantRole } from '@shared/permissions.js'
+import type { AuditActor, AuditRequestMeta } from '../audit/audit-writer.js'
+import type { ResolvedSession } from '../auth/auth-service.js'
+import type { Principal } from '../auth/principal.js'
+import { csrfCookieName } from '../auth/session-cookies.js'
+import type { AccessTokens } from '../crypto/access-tokens.js'
+import { csrfTokenMatches } from '../crypto/csrf-token.js'
+import type { DatabasePools, DbClient } from '../db/pools.js'
+import { inTransaction, withTenant } from '../db/with-tenant.js'
+import type { Logger } from '../log.js'
+import type { RateLimits } from '../middleware/rate-limit.js'
+import { clientIp } from '../middleware/rate-limit.js'
+import { problems } from './http-problem.js'
+
+export interface ServerDependencies {
+  pools: DatabasePools
+  log: Logger
+  tls: boolean
+  accessTokens: AccessTokens
+  /** HMAC key of CSRF tokens (HKDF of the master key). */
+  csrfKey: Buffer
+  rateLimits: RateLimits
+}
+
+export interface TenantScope {
+  id: string
+  client: DbClient
+  /** The caller's role; null for an API key. */
+  role: TenantRole | null
+}
+
+export interface OperationContext {
+  request: Request
+  response: Response
+  principal: Principal
+  deps: ServerDependencies
+  meta: AuditRequestMeta
+  /** Set for `session` operations: the refresh token (and its family) the cookie belongs to. */
+  session?: ResolvedSession
+  /** Set for `tenant` operations. */
+  tenant?: TenantScope
+}
+
+type Definition<Name extends OperationName> = (typeof operations)[Name]
+export type OperationHandler<Name extends OperationName> = (
+  context: OperationContext,
+  input: z.output<Definition<Name>['input']>,
+) => Promise<z.input<Definition<Name>['output']>>
+
+export type OperationHandlers = { [Name in OperationName]?: OperationHandler<Name> }
+
+/**
+ * Resolves the session of a `session` operation from its cookie. Supplied by the auth module,
+ * which owns refresh tokens; the router only needs the family to check CSRF against.
+ */
+export type SessionResolver = (request: Request) => Promise<ResolvedSession | null>
+
+export function requestMeta(request: Request): AuditRequestMeta {
+  return { ip: clientIp(request.socket.remoteAddress), userAgent: request.get('user-agent') ?? null, requestId: request.requestId }
+}
+
+/** How a principal appears in audit rows; user names are resolved by the caller when known. */
+export function actorOf(principal: Principal, userName: string | null = null): AuditActor {
+  switch (principal.kind) {
+    case 'user':
+      return { type: 'user', id: principal.userId, name: userName }
+    case 'api_key':
+      return { type: 'api_key', id: principal.keyId, name: principal.name }
+    default:
+      return { type: 'system', id: null, name: null }
+  }
+}
+
+function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
+}
+
+function assembleInput(request: Request, definition: OperationDefinition): Record<string, unknown> {
+  const params = request.params as Record<string, string>
+  if (definition.method === 'GET' || definition.method === 'DELETE') {
+    return { ...(request.query as Record<string, unknown>), ...params }
+  }
+  const body: unknown = request.body
+  if (body === undefined || body === null) {
+    if (Number(request.get('content-length') ?? 0) > 0 || request.get('transfer-encoding')) throw problems.unsupportedMediaType()
+    return { ...params }
+  }
+  if (typeof body !== 'object' || Array.isArray(body)) throw problems.badRequest('the body must be a JSON object')
+  for (const name of Object.keys(params)) {
+    if (Object.hasOwn(body, name)) throw problems.badRequest(`"${name}" belongs in the path, not the body`)
+  }
+  return { ...(body as Record<string, unknown>), ...params }
+}
+
+function parseInput(definition: OperationDefinition, raw: Record<string, unknown>): unknown {
+  const parsed = definition.input.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const pathNames = pathParameterNames(definition.path)
+  // A malformed id in the path names no resource: answer as for one that does not exist.
+  if (parsed.error.issues.some((issue) => pathNames.includes(String(issue.path[0])))) throw problems.notFound()
+  throw problems.badRequest(
+    'the input does not match the operation',
+    parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })),
+  )
+}
+
+function assertAccess(definition: OperationDefinition, principal: Principal): void {
+  switch (definition.access) {
+    case 'public':
+    case 'session':
+      return
+    case 'user':
+    case 'operator':
+      if (principal.kind === 'anonymous') throw problems.unauthorized()
+      if (principal.kind !== 'user') throw problems.forbidden('this operation needs a signed-in user, not an API key')
+      return
+    case 'authenticated':
+    case 'tenant':
+      if (principal.kind === 'anonymous') throw problems.unauthorized()
+      return
+  }
+}
+
+function assertCsrf(request: Request, definition: OperationDefinition, deps: ServerDependencies, sessionId: string | null): void {
+  if (!stateChangingMethods.has(definition.method) || definition.csrf === 'exempt-before-session') return
+  if (sessionId === null) return // API keys send no cookies, so a forged cross-site request carries none
+  if (!csrfTokenMatches(deps.csrfKey, sessionId, request.get('x-csrf-token'), request.cookies[csrfCookieName])) {
+    throw problems.forbidden('missing or invalid X-CSRF-Token: send the value of the csrf cookie')
+  }
+}
+
+async function memberRole(client: DbClient, tenantId: string, userId: string): Promise<TenantRole | null> {
+  const result = await client.query<{ role: TenantRole }>(
+    `SELECT m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+      WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.deleted_at IS NULL`,
+    [tenantId, userId],
+  )
+  return result.rows[0]?.role ?? null
+}
+
+async function runTenantOperation<T>(
+  definition: OperationDefinition,
+  context: OperationContext,
+  tenantId: string,
+  work: (tenant: TenantScope) => Promise<T>,
+): Promise<T> {
+  const action = definition.permission
+  if (!action) throw new Error(`operation ${definition.path} has tenant access but no permission`)
+  const { principal, deps } = context
+  const readOnly = definition.method === 'GET'
+  if (principal.kind === 'api_key') {
+    if (principal.tenantId !== tenantId) throw problems.notFound()
+    if (!scopesAllow(principal.scopes, action)) throw problems.forbidden(`this API key lacks the scope for ${action}`)
+    return withTenant(deps.pools.app, tenantId, (client) => work({ id: tenantId, client, role: null }), { readOnly })
+  }
+  if (principal.kind !== 'user') throw problems.unauthorized()
+  return withTenant(
+    deps.pools.app,
+    tenantId,
+    async (client) => {
+      const role = await memberRole(client, tenantId, principal.userId)
+      if (!role) throw problems.notFound()
+      if (!roleAllows(role, action)) throw problems.forbidden(`the ${role} role may not do ${action}`)
+      return work({ id: tenantId, client, role })
+    },
+    { readOnly, userId: principal.userId },
+  )
+}
+
+async function assertPlatformAdmin(deps: ServerDependencies, userId: string): Promise<void> {
+  const isAdmin = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
+    const result = await client.query<{ is_platform_admin: boolean }>('SELECT is_platform_admin FROM users WHERE id = $1 AND disabled_at IS NULL', [userId])
+    return result.rows[0]?.is_platform_admin === true
+  })
+  if (!isAdmin) throw problems.forbidden('this operation is for platform operators')
+}
+
+export function createOperationRouter(options: { deps: ServerDependencies; handlers: OperationHandlers; resolveSession: SessionResolver }): Router {
+  const router = Router()
+  for (const [name, definition] of Object.entries(operations) as Array<[OperationName, OperationDefinition]>) {
+    const handler = options.handlers[name] as OperationHandler<OperationName> | undefined
+    if (!handler) continue
+    const method = definition.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
+    router[method](definition.path, async (request, response, next) => {
+      try {
+        const principal = request.principal ?? { kind: 'anonymous' }
+        assertAccess(definition, principal)
+        const context: OperationContext = { request, response, principal, deps: options.deps, meta: requestMeta(request) }
+        if (definition.access === 'session') {
+          const session = await options.resolveSession(request)
+          if (!session) throw problems.unauthorized('no valid session: sign in again')
+          context.session = session
+          assertCsrf(request, definition, options.deps, session.familyId)
+        } else {
+          assertCsrf(request, definition, options.deps, principal.kind === 'user' ? principal.sessionId : null)
+        }
+        if (definition.access === 'operator' && principal.kind === 'user') await assertPlatformAdmin(options.deps, principal.userId)
+        const input = parseInput(definition, assembleInput(request, definition)) as never
+        const result =
+          definition.access === 'tenant'
+            ? await runTenantOperation(definition, context, (input as { tenantId: string }).tenantId, (tenant) => handler({ ...context, tenant }, input))
+            : await handler(context, input)
+        if (response.headersSent) return
+        const status = definition.successStatus ?? 200
+        if (status === 204) {
+          response.status(204).end()
+          return
+        }
+        response.status(status).json(definition.output.parse(result))
+      } catch (error) {
+        next(error)
+      }
+    })
+  }
+  return router
+}

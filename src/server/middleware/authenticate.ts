@@ -1,0 +1,53 @@
+/**
+ * @module authenticate
+ * Reads `Authorization: Bearer …` into request.principal: an access token (RS256 JWT) or an API
+ * key (`lmn_…`, looked up by its SHA-256). A credential that is present but not valid is a 401
+ * at once; no credential makes the caller anonymous, and the route decides.
+ */
+import type { Express, Request } from 'express'
+import { apiKeyScopes, type ApiKeyScope } from '@shared/permissions.js'
+import { findApiKeyByHash, touchApiKey } from '../api-keys/api-key-repository.js'
+import { isWellFormedApiKey, looksLikeApiKey } from '../api-keys/api-key-format.js'
+import type { Principal } from '../auth/principal.js'
+import type { AccessTokens } from '../crypto/access-tokens.js'
+import { sha256 } from '../crypto/random-token.js'
+import type { DatabasePools } from '../db/pools.js'
+import { inTransaction, withTenant } from '../db/with-tenant.js'
+import { problems } from '../http/http-problem.js'
+
+async function apiKeyPrincipal(pools: DatabasePools, presented: string): Promise<Principal> {
+  if (!isWellFormedApiKey(presented)) throw problems.unauthorized('the API key is not valid')
+  const keyHash = sha256(presented)
+  const row = await inTransaction(pools.app, { apiKeyHash: keyHash.toString('hex'), readOnly: true }, (client) => findApiKeyByHash(client, keyHash))
+  if (!row || row.revoked_at) throw problems.unauthorized('the API key is not valid')
+  await withTenant(pools.app, row.tenant_id, (client) => touchApiKey(client, row.tenant_id, row.id))
+  const scopes = row.scopes.filter((scope): scope is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(scope))
+  return { kind: 'api_key', keyId: row.id, tenantId: row.tenant_id, name: row.name, scopes }
+}
+
+export async function principalOf(request: Request, deps: { pools: DatabasePools; accessTokens: AccessTokens }): Promise<Principal> {
+  const header = request.get('authorization')
+  if (!header) return { kind: 'anonymous' }
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!match) throw problems.unauthorized('use Authorization: Bearer <token>')
+  const credential = match[1]!
+  if (looksLikeApiKey(credential)) return apiKeyPrincipal(deps.pools, credential)
+  try {
+    const claims = await deps.accessTokens.verify(credential)
+    return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId }
+  } catch {
+    throw problems.unauthorized('the access token is not valid or has expired')
+  }
+}
+
+export function installAuthenticate(app: Express, deps: { pools: DatabasePools; accessTokens: AccessTokens }): void {
+  app.use((request, _response, next) => {
+    principalOf(request, deps).then(
+      (principal) => {
+        request.principal = principal
+        next()
+      },
+      next,
+    )
+  })
+}
