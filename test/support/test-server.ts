@@ -2,6 +2,7 @@
  * A real backend on 127.0.0.1 over this file's test database, with freshly generated secrets, and
  * an HTTP client that keeps cookies like a browser (per path) and signs in through the API.
  */
+import type { Express } from 'express'
 import { afterAll, beforeAll } from 'vitest'
 import { createApp } from '../../src/server/app.js'
 import { hashPassword } from '../../src/server/crypto/passwords.js'
@@ -15,6 +16,7 @@ import { inTransaction } from '../../src/server/db/with-tenant.js'
 
 export interface TestServer {
   url: string
+  app: Express
   deps: ServerDependencies
   secrets: InstallSecrets
   listening: ListeningServer
@@ -27,8 +29,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const secrets = options.secrets ?? (await generateInstallSecrets())
   const deps = createServerDependencies({ pools: database.pools, secrets, log: silentLogger, tls: Boolean(options.tls), requestsPerMinute: options.requestsPerMinute ?? 0 })
-  const listening = await listen(createApp(deps), { host: '127.0.0.1', port: 0, tls: options.tls })
-  return { url: listening.url, deps, secrets, listening, close: () => listening.close() }
+  const app = createApp(deps)
+  const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })
+  return { url: listening.url, app, deps, secrets, listening, close: () => listening.close() }
 }
 
 /** Registers hooks that start and stop a server over `database()`; returns a getter. */
@@ -106,12 +109,13 @@ export class ApiClient {
     options: { body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string>; auth?: string | null } = {},
   ): Promise<ApiAnswer<T>> {
     const fullPath = `/api/v1${path}`
-    const headers: Record<string, string> = { ...options.headers }
+    const headers: Record<string, string> = {}
     const authorization = options.auth === undefined ? (this.accessToken ? `Bearer ${this.accessToken}` : null) : options.auth
     if (authorization) headers.authorization = authorization
     const cookie = this.cookieHeader(fullPath)
     if (cookie) headers.cookie = cookie
     if (this.sendCsrf && this.csrfToken && !['GET', 'HEAD'].includes(method)) headers['x-csrf-token'] = this.csrfToken
+    Object.assign(headers, options.headers)
     let body: string | undefined
     if (options.rawBody !== undefined) body = options.rawBody
     else if (options.body !== undefined) body = JSON.stringify(options.body)

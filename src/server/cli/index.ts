@@ -11,6 +11,8 @@ import { createOperatorCommand } from './create-operator.js'
 import { formatChecks, runDoctor } from './doctor.js'
 import { loadEnvFile } from './env-file.js'
 import { migrateCommand } from './migrate.js'
+import { rotateKeysCommand } from './rotate-keys.js'
+import { verifyAuditCommand } from './verify-audit.js'
 import { serveCommand } from './serve.js'
 
 const print = (line: string): void => {
@@ -75,6 +77,22 @@ export function buildProgram(): Command {
       const checks = await runDoctor(config, log)
       for (const line of formatChecks(checks)) print(line)
       if (checks.some((check) => check.status === 'fail')) process.exitCode = 1
+    })
+
+  withCommonOptions(program.command('verify-audit'))
+    .description('verify the hash chain of every tenant\'s audit log (or one tenant\'s); exit 1 at a broken link')
+    .option('--tenant <id>', 'only this tenant')
+    .action(async (options: CommonOptions & { tenant?: string }) => {
+      const { config, log } = await setUp(options, {}, true)
+      if (!(await verifyAuditCommand(config, log, print, { tenant: options.tenant }))) process.exitCode = 1
+    })
+
+  withCommonOptions(program.command('rotate-keys'))
+    .description('rotate a key of this install')
+    .option('--jwt', 'add a new JWT signing key; the old one verifies until its tokens expire')
+    .action(async (options: CommonOptions & { jwt?: boolean }) => {
+      const { config } = await setUp(options, {}, true)
+      await rotateKeysCommand(config, print, { jwt: Boolean(options.jwt) })
     })
 
   return program

@@ -29,6 +29,8 @@ const jwtSigningKeySchema = z.object({
   kid: z.string().min(1),
   privateKeyPem: z.string().includes('PRIVATE KEY'),
   createdAt: isoDate.nullable(),
+  /** When a newer key took over signing; the key still verifies until its last tokens expire. */
+  retiredAt: isoDate.nullable().optional(),
 })
 
 const databasePasswordsSchema = z.object({
@@ -233,6 +235,15 @@ export async function resolveInstallSecrets(options: {
     secrets = parsed.data
   }
   return { secrets: await applySecretOverrides(secrets, options.env ?? process.env), location, generated }
+}
+
+/** The stored bundle as it is, without environment overrides: what key rotation changes. */
+export async function readStoredSecrets(location: SecretsLocation): Promise<InstallSecrets | null> {
+  const stored = await location.vault.get(location.account)
+  if (stored === null) return null
+  const parsed = installSecretsSchema.safeParse(JSON.parse(stored))
+  if (!parsed.success) throw new LimenaError('secrets_invalid', `the install secrets in ${location.vault.location} are damaged`)
+  return parsed.data
 }
 
 /** Stores a changed bundle (key rotation); the environment overrides are not written back. */

@@ -1,0 +1,132 @@
+/**
+ * Access tokens through HTTP: each forgery of the usual catalogue is a 401 on GET /me; a genuine
+ * token is a 200.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto'
+import { SignJWT, UnsecuredJWT, exportJWK } from 'jose'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tokenAudience, tokenIssuer } from '../../../src/server/crypto/access-tokens.js'
+import { useTestDatabase } from '../../support/test-database.js'
+import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
+
+const database = useTestDatabase()
+const server = useTestServer(database)
+let userId: string
+let genuine: string
+let sessionId: string
+
+beforeAll(async () => {
+  userId = await createUser(database(), { email: 'jwt@example.test', password: 'correct horse battery' })
+  const client = new ApiClient(server().url)
+  const login = await client.login('jwt@example.test', 'correct horse battery')
+  genuine = login.body.accessToken
+  sessionId = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString()).sid
+})
+
+const signingKey = () => server().secrets.jwtSigningKeys.at(-1)!
+const now = () => Math.floor(Date.now() / 1000)
+
+async function signWithServerKey(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  const key = signingKey()
+  return new SignJWT({ sid: sessionId, jti: randomUUID(), ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, ...header })
+    .sign(createPrivateKey(key.privateKeyPem))
+}
+
+async function meStatus(token: string): Promise<number> {
+  const answer = await new ApiClient(server().url).request('GET', '/me', { auth: `Bearer ${token}` })
+  return answer.status
+}
+
+describe('access tokens', () => {
+  it('a genuine token reaches /me', async () => {
+    expect(await meStatus(genuine)).toBe(200)
+    const header = JSON.parse(Buffer.from(genuine.split('.')[0]!, 'base64url').toString())
+    expect(header).toEqual({ alg: 'RS256', kid: signingKey().kid, typ: 'JWT' })
+    const payload = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString())
+    expect(payload).toMatchObject({ sub: userId, iss: tokenIssuer, aud: tokenAudience })
+    expect(payload.exp - payload.iat).toBe(15 * 60)
+    expect(typeof payload.jti).toBe('string')
+  })
+
+  it('a token signed the same way by the test also passes (so the forgeries below differ in one thing only)', async () => {
+    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: now(), exp: now() + 60 }))).toBe(200)
+  })
+
+  it.each([
+    ['expired', { sub: 'USER', iss: tokenIssuer, aud: tokenAudience, iat: 1, exp: 2 }],
+    ['wrong issuer', { sub: 'USER', iss: 'someone-else', aud: tokenAudience, iat: 'NOW', exp: 'LATER' }],
+    ['wrong audience', { sub: 'USER', iss: tokenIssuer, aud: 'other-api', iat: 'NOW', exp: 'LATER' }],
+    ['no expiry', { sub: 'USER', iss: tokenIssuer, aud: tokenAudience, iat: 'NOW' }],
+  ])('%s → 401', async (_name, template) => {
+    const claims = Object.fromEntries(
+      Object.entries(template).map(([key, value]) => [key, value === 'USER' ? userId : value === 'NOW' ? now() : value === 'LATER' ? now() + 600 : value]),
+    )
+    expect(await meStatus(await signWithServerKey(claims))).toBe(401)
+  })
+
+  it('a tampered payload → 401', async () => {
+    const [header, payload, signature] = genuine.split('.')
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
+    claims.sub = randomUUID()
+    expect(await meStatus(`${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`)).toBe(401)
+  })
+
+  it('alg: none → 401', async () => {
+    const unsigned = new UnsecuredJWT({ sub: userId, sid: sessionId, jti: randomUUID() }).setIssuer(tokenIssuer).setAudience(tokenAudience).setIssuedAt().setExpirationTime('10m').encode()
+    expect(await meStatus(unsigned)).toBe(401)
+  })
+
+  it('HS256 signed with the public key as the secret → 401', async () => {
+    const publicPem = createPublicKey(createPrivateKey(signingKey().privateKeyPem)).export({ type: 'spki', format: 'pem' })
+    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', kid: signingKey().kid })
+      .setSubject(userId)
+      .setIssuer(tokenIssuer)
+      .setAudience(tokenAudience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(publicPem.toString()))
+    expect(await meStatus(token)).toBe(401)
+  })
+
+  it("a key embedded in the token's header → 401", async () => {
+    const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const jwk = await exportJWK(attacker.publicKey)
+    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'RS256', jwk, kid: signingKey().kid })
+      .setSubject(userId)
+      .setIssuer(tokenIssuer)
+      .setAudience(tokenAudience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(attacker.privateKey)
+    expect(await meStatus(token)).toBe(401)
+  })
+
+  it('an unknown kid → 401', async () => {
+    const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'RS256', kid: 'not-a-key-of-ours' })
+      .setSubject(userId)
+      .setIssuer(tokenIssuer)
+      .setAudience(tokenAudience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(attacker.privateKey)
+    expect(await meStatus(token)).toBe(401)
+  })
+
+  it('a malformed Authorization header → 401 problem with WWW-Authenticate', async () => {
+    const answer = await new ApiClient(server().url).request<{ status: number }>('GET', '/me', { auth: 'Basic dXNlcjpwYXNz' })
+    expect(answer.status).toBe(401)
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer')
+    expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/)
+  })
+
+  it('publishes the verifying keys as a JWKS with kid and no private parts', async () => {
+    const answer = await new ApiClient(server().url).request<{ keys: Array<Record<string, string>> }>('GET', '/auth/jwks')
+    expect(answer.status).toBe(200)
+    expect(answer.body.keys).toEqual([{ kty: 'RSA', kid: signingKey().kid, alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' }])
+  })
+})

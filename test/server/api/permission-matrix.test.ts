@@ -1,0 +1,108 @@
+/**
+ * The permission matrix, table-driven: every tenant route of the router × every tenant role,
+ * an outsider, an API key of each scope and another tenant's key. The expected answer comes
+ * from src/shared/permissions.ts, so the test and the server read the same table.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiBasePath, operations, type OperationDefinition } from '../../../src/shared/contract.js'
+import { apiKeyScopes, roleAllows, scopesAllow, tenantRoles, type TenantAction } from '../../../src/shared/permissions.js'
+import { discoverRoutes } from '../../support/routes.js'
+import { useTestDatabase } from '../../support/test-database.js'
+import { useTestServer, type ApiClient } from '../../support/test-server.js'
+import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
+
+const database = useTestDatabase()
+const server = useTestServer(database)
+let world: TenantWorld
+
+beforeAll(async () => {
+  world = await buildTenantWorld(database(), server(), 'matrix')
+})
+
+const tenantOperations = Object.entries(operations).filter(([, operation]) => operation.access === 'tenant') as Array<[string, OperationDefinition]>
+
+/** A valid request for each tenant operation: authorization is checked after input validation. */
+async function exampleRequest(name: string): Promise<{ path: string; body?: unknown }> {
+  const base = `/tenants/${world.tenantA}`
+  switch (name) {
+    case 'getTenant':
+    case 'deleteTenant':
+      return { path: base }
+    case 'updateTenant':
+      return { path: base, body: { name: 'Matrix A' } }
+    case 'listMembers':
+      return { path: `${base}/members` }
+    case 'listApiKeys':
+      return { path: `${base}/api-keys` }
+    case 'createApiKey':
+      return { path: `${base}/api-keys`, body: { name: 'matrix key', scopes: ['keys:write'] } }
+    case 'deleteApiKey': {
+      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/api-keys`, { body: { name: 'to delete', scopes: ['tenant:read'] } })
+      return { path: `${base}/api-keys/${created.body.id}` }
+    }
+    default:
+      throw new Error(`no example request for ${name}: add one to the permission matrix test`)
+  }
+}
+
+function successStatus(operation: OperationDefinition): number {
+  return operation.successStatus ?? 200
+}
+
+async function call(client: ApiClient, operation: OperationDefinition, name: string, auth?: string): Promise<number> {
+  const example = await exampleRequest(name)
+  const answer = await client.request(operation.method, example.path, { body: example.body, ...(auth ? { auth } : {}) })
+  return answer.status
+}
+
+describe('permission matrix', () => {
+  it('covers every tenant route of the router', () => {
+    const routed = discoverRoutes(server().app)
+      .filter((route) => route.path.startsWith(`${apiBasePath}/tenants/:tenantId`))
+      .map((route) => `${route.method} ${route.path}`)
+      .sort()
+    const declared = tenantOperations.map(([, operation]) => `${operation.method} ${apiBasePath}${operation.path}`).sort()
+    expect(routed).toEqual(declared)
+  })
+
+  // Destructive calls by permitted callers would remove what later rows need: delete the tenant last.
+  const ordered = [...tenantOperations].sort(([a], [b]) => Number(a === 'deleteTenant') - Number(b === 'deleteTenant'))
+
+  for (const [name, operation] of ordered) {
+    const action = operation.permission as TenantAction
+    describe(`${operation.method} ${operation.path} (${action})`, () => {
+      for (const scope of apiKeyScopes) {
+        it(`API key with ${scope} → ${scopesAllow([scope], action) ? successStatus(operation) : 403}`, async () => {
+          const status = await call(world.clients.outsider, operation, name, `Bearer ${world.keys[scope]}`)
+          expect(status).toBe(scopesAllow([scope], action) ? successStatus(operation) : 403)
+        })
+      }
+
+      it("another tenant's API key with every scope → 404", async () => {
+        expect(await call(world.clients.outsider, operation, name, `Bearer ${world.keyB}`)).toBe(404)
+      })
+
+      it('a signed-in user of no tenant → 404', async () => {
+        expect(await call(world.clients.outsider, operation, name)).toBe(404)
+      })
+
+      it("tenant B's owner → 404", async () => {
+        expect(await call(world.ownerB, operation, name)).toBe(404)
+      })
+
+      for (const role of [...tenantRoles].reverse()) {
+        it(`${role} → ${roleAllows(role, action) ? successStatus(operation) : 403}`, async () => {
+          expect(await call(world.clients[role], operation, name)).toBe(roleAllows(role, action) ? successStatus(operation) : 403)
+        })
+      }
+    })
+  }
+
+  it('a platform admin without a membership gets nothing inside a tenant', async () => {
+    const admin = await database().admin()
+    await admin.query('UPDATE limena.users SET is_platform_admin = true WHERE id = $1', [world.userIds.outsider])
+    await admin.end()
+    const answer = await world.clients.outsider.request('GET', `/tenants/${world.tenantB}/members`)
+    expect(answer.status).toBe(404)
+  })
+})
