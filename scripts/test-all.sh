@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(dbus gnome-keyring libsecret-1-0 libsecret-1-dev procps)
+debian_packages=(dbus gnome-keyring libsecret-1-0 libsecret-1-dev procps openssl)
 passed=0
 failed=0
 skipped=0

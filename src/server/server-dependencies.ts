@@ -3,7 +3,6 @@
  * What the HTTP app needs beyond the pools, derived from the install's secrets: token keys, the
  * CSRF key, the rate limiters.
  */
-import type { LimenaConfig } from './config.js'
 import { createAccessTokens } from './crypto/access-tokens.js'
 import { deriveKey, masterKeyBytes } from './crypto/derive-key.js'
 import type { DatabasePools } from './db/pools.js'

@@ -18,7 +18,8 @@ export const passwordHashParameters = {
 export const minimumPasswordLength = 12
 export const maximumPasswordLength = 1024
 
-const hashingQueue = pLimit(2)
+/** Exported for tests, which check that no more than its limit run at once. */
+export const hashingQueue = pLimit(2)
 
 export function hashPassword(password: string): Promise<string> {
   return hashingQueue(() => argon2.hash(password, passwordHashParameters))
