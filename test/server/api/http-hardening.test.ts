@@ -127,3 +127,20 @@ describe('logs', () => {
     expect(logLines.some((line) => JSON.parse(line).requestId && JSON.parse(line).msg === 'request')).toBe(true)
   })
 })
+
+describe('IP rate limit', () => {
+  it('answers 429 with Retry-After once an address spends its requests per minute, other addresses unaffected', async () => {
+    const limited = await startTestServer(database(), { requestsPerMinute: 5 })
+    try {
+      const client = new ApiClient(limited.url)
+      for (let request = 0; request < 5; request += 1) expect((await client.request('GET', '/auth/jwks')).status).toBe(200)
+      const refused = await client.request('GET', '/auth/jwks')
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expectSecurityHeaders(refused.headers, 429)
+      expectProblem(refused, 429)
+    } finally {
+      await limited.close()
+    }
+  })
+})
