@@ -3,10 +3,11 @@
  * The one function every mutation and security event calls to write its audit row, on the
  * mutation's own transaction client (tenant already set), so both commit or neither does.
  *
- * Each tenant's rows form a hash chain. The writer first bumps the tenant's chain head, which
+ * Each tenant's rows form a hash chain. Appending first bumps the tenant's chain head, which
  * takes a row lock held to the end of the transaction: concurrent writers of one tenant queue
  * there, so the chain cannot fork. The row's digest covers the previous hash and the row's
- * content, computed by `audit_digest` in the database.
+ * content, computed by `audit_digest` in the database. Batches to many tenants are sorted by
+ * tenant id, so two batches lock chain heads in the same order and cannot deadlock.
  */
 import type { DbClient } from '../db/pools.js'
 
@@ -59,44 +60,46 @@ function jsonWithoutNul(value: unknown): string | null {
 
 const truncate = (value: string | null | undefined, length: number): string | null => (value == null ? null : value.replaceAll('\u0000', '\ufffd').slice(0, length))
 
+function auditArguments(event: AuditEvent): unknown[] {
+  return [
+    event.tenantId,
+    event.action,
+    event.actor.type,
+    event.actor.id,
+    truncate(event.actor.name, 320),
+    event.target?.type ?? null,
+    event.target?.id ?? null,
+    truncate(event.target?.name, 320),
+    event.request?.ip ?? null,
+    truncate(event.request?.userAgent, 512),
+    truncate(event.request?.requestId, 128),
+    truncate(event.reason, 500),
+    jsonWithoutNul(event.changes),
+    jsonWithoutNul(event.metadata),
+  ]
+}
+
+const appendCall = 'SELECT audit_id AS id, audit_seq AS seq, audit_at AS at FROM append_audit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)'
+
+/**
+ * Appends one row to the tenant's chain (in append_audit, migration 0004): bump the chain head
+ * (row lock), digest, insert, move the head. The transaction's tenant setting is left as it was.
+ */
 export async function writeAudit(client: DbClient, event: AuditEvent): Promise<WrittenAuditRow> {
-  const head = await client.query<{ seq: string; prev_hash: Buffer }>(
-    `INSERT INTO audit_chain_heads AS head (tenant_id, seq, hash) VALUES ($1, 1, $2)
-     ON CONFLICT (tenant_id) DO UPDATE SET seq = head.seq + 1
-     RETURNING seq, hash AS prev_hash`,
-    [event.tenantId, genesisHash],
+  const result = await client.query<WrittenAuditRow>(appendCall, auditArguments(event))
+  return result.rows[0]!
+}
+
+/** One event into several tenants' logs, on one transaction (operator reads across tenants). */
+export async function writeAuditToTenants(client: DbClient, tenantIds: readonly string[], event: Omit<AuditEvent, 'tenantId'>): Promise<number> {
+  const unique = [...new Set(tenantIds)].sort()
+  if (unique.length === 0) return 0
+  const [, ...rest] = auditArguments({ ...event, tenantId: unique[0]! })
+  const result = await client.query(
+    `SELECT append_audit(tenant_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb) FROM unnest($1::uuid[]) AS tenant_id`,
+    [unique, ...rest],
   )
-  const { seq, prev_hash: previousHash } = head.rows[0]!
-  const written = await client.query<{ id: string; seq: string; at: Date }>(
-    `WITH entry AS (
-       INSERT INTO audit_logs (tenant_id, seq, at, action, actor_type, actor_id, actor_name, target_type, target_id, target_name,
-                               ip, user_agent, request_id, reason, changes, metadata, prev_hash, hash)
-       VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, coalesce($15::jsonb, '{}'::jsonb), $16,
-               audit_digest($16, $2, $1, now(), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, coalesce($15::jsonb, '{}'::jsonb)))
-       RETURNING id, seq, at, hash
-     )
-     UPDATE audit_chain_heads SET hash = entry.hash FROM entry WHERE audit_chain_heads.tenant_id = $1
-     RETURNING entry.id, entry.seq, entry.at`,
-    [
-      event.tenantId,
-      seq,
-      event.action,
-      event.actor.type,
-      event.actor.id,
-      truncate(event.actor.name, 320),
-      event.target?.type ?? null,
-      event.target?.id ?? null,
-      truncate(event.target?.name, 320),
-      event.request?.ip ?? null,
-      truncate(event.request?.userAgent, 512),
-      truncate(event.request?.requestId, 128),
-      truncate(event.reason, 500),
-      jsonWithoutNul(event.changes),
-      jsonWithoutNul(event.metadata),
-      previousHash,
-    ],
-  )
-  return written.rows[0]!
+  return result.rowCount ?? 0
 }
 
 /** Switches the transaction's tenant (transaction-local), to write one event into several tenants' logs atomically. */
