@@ -10,6 +10,7 @@ import { apiKeyHandlers } from './api-keys/api-key-routes.js'
 import { authHandlers, sessionResolver } from './auth/auth-routes.js'
 import { healthRoutes } from './health/health-routes.js'
 import { createOperationRouter, type OperationHandlers, type ServerDependencies } from './http/operation-router.js'
+import { integrationHandlers } from './integrations/integration-routes.js'
 import { memberHandlers } from './members/member-routes.js'
 import { installAuthenticate } from './middleware/authenticate.js'
 import { installCookies } from './middleware/cookies.js'
@@ -23,7 +24,7 @@ export type AppDependencies = ServerDependencies
 
 export const jsonBodyLimit = '100kb'
 
-export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers }
+export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers, ...integrationHandlers }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express()

@@ -61,7 +61,14 @@ export async function startBackend(config: LimenaConfig, log: Logger, factories?
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
   try {
-    const deps = createServerDependencies({ pools: prepared.pools, secrets: prepared.secrets, log, tls: Boolean(tls), requestsPerMinute: config.requestsPerMinute })
+    const deps = createServerDependencies({
+      pools: prepared.pools,
+      secrets: prepared.secrets,
+      log,
+      tls: Boolean(tls),
+      requestsPerMinute: config.requestsPerMinute,
+      reloadEncryptionKeys: async () => (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
+    })
     const app = createApp(deps)
     listening = await listen(app, { host: config.host, port: config.port, tls })
   } catch (error) {

@@ -9,11 +9,16 @@ import type { DatabasePools } from './db/pools.js'
 import type { ServerDependencies } from './http/operation-router.js'
 import type { Logger } from './log.js'
 import { createRateLimits, defaultRateLimitSettings } from './middleware/rate-limit.js'
-import type { InstallSecrets } from './secrets/install-secrets.js'
+import type { EncryptionKey, InstallSecrets } from './secrets/install-secrets.js'
+import { createEncryptionKeyring } from './crypto/encryption-keyring.js'
 
-export function csrfKeyFrom(secrets: InstallSecrets): Buffer {
-  return deriveKey(masterKeyBytes(secrets.encryptionKeys.at(-1)!.key), { salt: 'limena', info: 'csrf-token v1' })
+/** From the oldest master key, which rotation keeps: a rotation must not void every CSRF token. */
+function derivedFromFirstKey(secrets: InstallSecrets, info: string): Buffer {
+  return deriveKey(masterKeyBytes(secrets.encryptionKeys[0]!.key), { salt: 'limena', info })
 }
+
+export const csrfKeyFrom = (secrets: InstallSecrets): Buffer => derivedFromFirstKey(secrets, 'csrf-token v1')
+export const cursorKeyFrom = (secrets: InstallSecrets): Buffer => derivedFromFirstKey(secrets, 'pagination-cursor v1')
 
 export function createServerDependencies(options: {
   pools: DatabasePools
@@ -21,6 +26,8 @@ export function createServerDependencies(options: {
   log: Logger
   tls: boolean
   requestsPerMinute?: number
+  /** Re-reads the install's encryption keys (after `rotate-keys --encryption`). */
+  reloadEncryptionKeys?: () => Promise<EncryptionKey[]>
 }): ServerDependencies {
   return {
     pools: options.pools,
@@ -28,6 +35,8 @@ export function createServerDependencies(options: {
     tls: options.tls,
     accessTokens: createAccessTokens(options.secrets.jwtSigningKeys),
     csrfKey: csrfKeyFrom(options.secrets),
+    cursorKey: cursorKeyFrom(options.secrets),
+    keyring: createEncryptionKeyring(options.secrets.encryptionKeys, options.reloadEncryptionKeys),
     rateLimits: createRateLimits({ ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute }),
   }
 }

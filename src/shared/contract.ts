@@ -32,6 +32,8 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType, Output
   permission?: TenantAction
   /** State-changing operations check CSRF unless they start a session (no session to bind to yet). */
   csrf?: 'exempt-before-session'
+  /** A streamed body of this type instead of JSON (the handler writes it; `output` is unused). */
+  produces?: 'text/csv'
   summary: string
   successStatus?: 200 | 201 | 204
   input: Input
@@ -109,6 +111,131 @@ export const apiKeySummarySchema = z.object({
   createdAt: isoDateTime,
   lastUsedAt: isoDateTime.nullable(),
 })
+
+export const auditActorSchema = z.object({ type: z.enum(['user', 'api_key', 'operator', 'system']), id: z.string().nullable(), name: z.string().nullable() })
+export const auditTargetSchema = z.object({ type: z.string().nullable(), id: z.string().nullable(), name: z.string().nullable() })
+
+export const auditLogItemSchema = z.object({
+  id: z.string(),
+  tenantId: uuid,
+  at: isoDateTime,
+  action: z.string(),
+  actor: auditActorSchema,
+  target: auditTargetSchema,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+  reason: z.string().nullable(),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  chain: z.object({ seq: z.string(), prevHash: z.string(), hash: z.string() }),
+})
+export type AuditLogItem = z.infer<typeof auditLogItemSchema>
+
+const isoInstant = z.string().datetime({ offset: true })
+export const auditFiltersSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  action: z.string().regex(/^[a-z_]+(\.[a-z_*]+)?$/, 'an action like auth.login, or a family like auth.*').max(100).optional(),
+  actorId: uuid.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+})
+export type AuditFilters = z.infer<typeof auditFiltersSchema>
+export const auditPageSchema = z.object({ items: z.array(auditLogItemSchema), nextCursor: z.string().nullable() })
+
+export const integrationProviderSchema = z.enum(['slack', 'jira', 'github'])
+export const integrationSchema = z.object({ id: uuid, provider: integrationProviderSchema, label: z.string(), connectedAt: isoDateTime, keyVersion: z.number().int() })
+
+export const quotaStateSchema = z.enum(['ok', 'velocity_capped', 'ceiling_reached'])
+export type QuotaState = z.infer<typeof quotaStateSchema>
+export const quotaTripSchema = z.object({
+  id: uuid,
+  kind: z.enum(['velocity', 'monthly_ceiling']),
+  trippedAt: isoDateTime,
+  resetsAt: isoDateTime,
+  resetAt: isoDateTime.nullable(),
+  resetByName: z.string().nullable(),
+  resetReason: z.string().nullable(),
+})
+export const quotasSchema = z.object({
+  tenantId: uuid,
+  velocityPerHour: z.number().int(),
+  monthlyTokenCeiling: z.number().int(),
+  hour: z.object({ windowStart: isoDateTime, calls: z.number().int(), remaining: z.number().int(), resetsAt: isoDateTime }),
+  month: z.object({ windowStart: isoDateTime, tokens: z.number().int(), remaining: z.number().int(), resetsAt: isoDateTime }),
+  state: quotaStateSchema,
+  /** The cap that refuses calls now, or else the one closest to doing so. */
+  binding: z.enum(['velocity', 'monthly_ceiling']),
+  explanation: z.string(),
+  forecast: z.object({ tokensPerDay: z.number(), ceilingReachedAt: isoDateTime.nullable() }),
+  trips: z.array(quotaTripSchema),
+})
+export type Quotas = z.infer<typeof quotasSchema>
+
+export const adminTenantSummarySchema = z.object({
+  id: uuid,
+  name: z.string(),
+  slug: z.string(),
+  createdAt: isoDateTime,
+  deletedAt: isoDateTime.nullable(),
+  memberCount: z.number().int(),
+  monthTokens: z.number().int(),
+  monthlyTokenCeiling: z.number().int(),
+  hourCalls: z.number().int(),
+  velocityPerHour: z.number().int(),
+  state: quotaStateSchema,
+})
+
+export const usageSeriesSchema = z.object({
+  bucket: z.enum(['hour', 'day']),
+  from: isoDateTime,
+  to: isoDateTime,
+  buckets: z.array(isoDateTime),
+  series: z.array(z.object({ tenantId: uuid.nullable(), tenantName: z.string(), tokens: z.array(z.number()), calls: z.array(z.number()) })),
+  totals: z.object({ tokens: z.number(), calls: z.number() }),
+  nearCeiling: z.array(z.object({ tenantId: uuid, tenantName: z.string(), monthTokens: z.number(), monthlyTokenCeiling: z.number(), ratio: z.number() })),
+  trips: z.array(quotaTripSchema.extend({ tenantId: uuid, tenantName: z.string() })),
+})
+
+export const accessLogItemSchema = z.object({
+  id: z.string(),
+  at: isoDateTime,
+  tenantId: uuid,
+  tenantName: z.string().nullable(),
+  operator: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+  action: z.enum(['operator.read', 'operator.write']),
+  reason: z.string().nullable(),
+  what: z.string().nullable(),
+})
+
+export const postureSchema = z.object({
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      tenantScoped: z.boolean(),
+      rlsEnabled: z.boolean(),
+      rlsForced: z.boolean(),
+      policies: z.array(z.object({ name: z.string(), command: z.string(), roles: z.array(z.string()), using: z.string().nullable(), check: z.string().nullable() })),
+    }),
+  ),
+  roles: z.array(
+    z.object({
+      name: z.string(),
+      canLogin: z.boolean(),
+      superuser: z.boolean(),
+      bypassRls: z.boolean(),
+      grants: z.array(z.object({ table: z.string(), privileges: z.array(z.string()) })),
+    }),
+  ),
+  keys: z.array(z.object({ kind: z.enum(['encryption', 'jwt-signing']), id: z.string(), createdAt: isoDateTime.nullable(), ageDays: z.number().nullable(), retired: z.boolean(), rotationDue: z.boolean() })),
+  migrations: z.object({ applied: z.array(z.string()), latest: z.string().nullable() }),
+  guarantees: z.array(z.object({ name: z.string(), holds: z.boolean(), detail: z.string() })),
+})
+export type Posture = z.infer<typeof postureSchema>
+
+const adminPage = { limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() }
 
 export const operations = {
   health: defineOperation({
@@ -252,6 +379,206 @@ export const operations = {
     successStatus: 204,
     input: tenantParams.extend({ keyId: uuid }).strict(),
     output: z.void(),
+  }),
+  acceptInvite: defineOperation({
+    method: 'POST',
+    path: '/auth/accept-invite',
+    access: 'public',
+    csrf: 'exempt-before-session',
+    summary: 'Accept an invitation: creates the invited user (or adds the membership to an existing one) and signs in',
+    input: z.object({ token: z.string().min(1).max(200), password }).strict(),
+    output: sessionSchema,
+  }),
+  addMember: defineOperation({
+    method: 'POST',
+    path: '/tenants/:tenantId/members',
+    access: 'tenant',
+    permission: 'members:write',
+    summary: 'Add a member by email; an email with no account gets an invitation (token in this answer only)',
+    successStatus: 201,
+    input: tenantParams.extend({ email, role: tenantRoleSchema }).strict(),
+    output: z.object({ member: memberSchema.nullable(), inviteToken: z.string().nullable(), expiresAt: isoDateTime.nullable() }),
+  }),
+  updateMember: defineOperation({
+    method: 'PATCH',
+    path: '/tenants/:tenantId/members/:userId',
+    access: 'tenant',
+    permission: 'members:write',
+    summary: "Change a member's role (owner roles by owners only; never the last owner)",
+    input: tenantParams.extend({ userId: uuid, role: tenantRoleSchema }).strict(),
+    output: memberSchema,
+  }),
+  removeMember: defineOperation({
+    method: 'DELETE',
+    path: '/tenants/:tenantId/members/:userId',
+    access: 'tenant',
+    permission: 'members:write',
+    summary: 'Remove a member (owners by owners only; never the last owner)',
+    successStatus: 204,
+    input: tenantParams.extend({ userId: uuid }).strict(),
+    output: z.void(),
+  }),
+  listIntegrations: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/integrations',
+    access: 'tenant',
+    permission: 'integrations:read',
+    summary: "A tenant's integrations: provider, label, connection time; never the secret",
+    input: tenantParams.strict(),
+    output: z.object({ items: z.array(integrationSchema) }),
+  }),
+  connectIntegration: defineOperation({
+    method: 'POST',
+    path: '/tenants/:tenantId/integrations',
+    access: 'tenant',
+    permission: 'integrations:write',
+    summary: 'Connect an integration; its secret is stored encrypted (AES-256-GCM, per-tenant key)',
+    successStatus: 201,
+    input: tenantParams.extend({ provider: integrationProviderSchema, label: z.string().trim().min(1).max(200), secret: z.string().min(1).max(8192) }).strict(),
+    output: integrationSchema,
+  }),
+  disconnectIntegration: defineOperation({
+    method: 'DELETE',
+    path: '/tenants/:tenantId/integrations/:integrationId',
+    access: 'tenant',
+    permission: 'integrations:write',
+    summary: 'Disconnect an integration and destroy its stored secret',
+    successStatus: 204,
+    input: tenantParams.extend({ integrationId: uuid }).strict(),
+    output: z.void(),
+  }),
+  listAuditLogs: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/audit-logs',
+    access: 'tenant',
+    permission: 'audit:read',
+    summary: "Search a tenant's audit log, newest first, keyset-paginated",
+    input: tenantParams.extend(auditFiltersSchema.shape).strict(),
+    output: auditPageSchema,
+  }),
+  exportAuditLogs: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/audit-logs.csv',
+    access: 'tenant',
+    permission: 'audit:read',
+    produces: 'text/csv',
+    summary: "Stream a tenant's audit log as CSV with the same filters; the export is itself audited",
+    input: tenantParams.extend(auditFiltersSchema.omit({ limit: true, cursor: true }).shape).strict(),
+    output: z.string(),
+  }),
+  getQuotas: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/quotas',
+    access: 'tenant',
+    permission: 'quotas:read',
+    summary: 'AI caps, current usage, state, which cap binds, forecast, trips',
+    input: tenantParams.strict(),
+    output: quotasSchema,
+  }),
+  recordAiUsage: defineOperation({
+    method: 'POST',
+    path: '/tenants/:tenantId/ai/usage',
+    access: 'tenant',
+    permission: 'ai:write',
+    summary: 'Record one AI call; over a cap: 429 with {state, resetsAt, message}',
+    input: tenantParams.extend({ tokens: z.number().int().min(0).max(10_000_000), model: z.string().trim().min(1).max(100).optional() }).strict(),
+    output: z.object({ state: z.literal('ok'), hour: z.object({ calls: z.number().int(), limit: z.number().int() }), month: z.object({ tokens: z.number().int(), ceiling: z.number().int() }) }),
+  }),
+  adminListTenants: defineOperation({
+    method: 'GET',
+    path: '/admin/tenants',
+    access: 'operator',
+    summary: 'Every tenant with member count, month tokens against the ceiling, quota state',
+    input: z.object({ q: z.string().trim().min(1).max(200).optional(), ...adminPage }).strict(),
+    output: z.object({ items: z.array(adminTenantSummarySchema), nextCursor: z.string().nullable() }),
+  }),
+  adminCreateTenant: defineOperation({
+    method: 'POST',
+    path: '/admin/tenants',
+    access: 'operator',
+    summary: "Create a tenant and its first owner's invitation",
+    successStatus: 201,
+    input: z.object({ name: tenantName, slug, ownerEmail: email }).strict(),
+    output: z.object({ tenant: tenantSchema, inviteToken: z.string(), expiresAt: isoDateTime }),
+  }),
+  adminGetTenant: defineOperation({
+    method: 'GET',
+    path: '/admin/tenants/:tenantId',
+    access: 'operator',
+    summary: 'One tenant in detail: members, API keys and integrations (never secrets), quotas',
+    input: tenantParams.strict(),
+    output: z.object({
+      tenant: adminTenantSummarySchema,
+      members: z.array(memberSchema),
+      apiKeys: z.array(apiKeySummarySchema),
+      integrations: z.array(integrationSchema),
+      quotas: quotasSchema,
+    }),
+  }),
+  adminListAuditLogs: defineOperation({
+    method: 'GET',
+    path: '/admin/audit-logs',
+    access: 'operator',
+    summary: 'Search audit logs across tenants',
+    input: auditFiltersSchema.extend({ tenantId: uuid.optional() }).strict(),
+    output: auditPageSchema,
+  }),
+  adminExportAuditLogs: defineOperation({
+    method: 'GET',
+    path: '/admin/audit-logs.csv',
+    access: 'operator',
+    produces: 'text/csv',
+    summary: 'Stream audit logs across tenants as CSV',
+    input: auditFiltersSchema.omit({ limit: true, cursor: true }).extend({ tenantId: uuid.optional() }).strict(),
+    output: z.string(),
+  }),
+  adminUsage: defineOperation({
+    method: 'GET',
+    path: '/admin/usage',
+    access: 'operator',
+    summary: 'AI usage across tenants as chart-ready series: top tenants plus other, totals, tenants near their ceiling, trips',
+    input: z.object({ from: isoInstant.optional(), to: isoInstant.optional(), bucket: z.enum(['hour', 'day']).default('day'), top: z.coerce.number().int().min(1).max(20).default(8) }).strict(),
+    output: usageSeriesSchema,
+  }),
+  adminSetQuotas: defineOperation({
+    method: 'PUT',
+    path: '/admin/tenants/:tenantId/quotas',
+    access: 'operator',
+    summary: "Set a tenant's velocity cap and monthly token ceiling",
+    input: tenantParams.extend({ velocityPerHour: z.number().int().min(0).max(10_000_000), monthlyTokenCeiling: z.number().int().min(0).max(1_000_000_000_000) }).strict(),
+    output: quotasSchema,
+  }),
+  adminResetQuota: defineOperation({
+    method: 'POST',
+    path: '/admin/tenants/:tenantId/quotas/reset',
+    access: 'operator',
+    summary: 'Clear a tripped quota (its window starts over), audited as ai.quota_reset',
+    input: tenantParams.extend({ kind: z.enum(['velocity', 'monthly_ceiling']) }).strict(),
+    output: quotasSchema,
+  }),
+  adminRevokeSessions: defineOperation({
+    method: 'POST',
+    path: '/admin/users/:userId/sessions/revoke',
+    access: 'operator',
+    summary: 'Revoke every session (refresh family) of a user',
+    input: z.object({ userId: uuid }).strict(),
+    output: z.object({ revokedSessions: z.number().int() }),
+  }),
+  adminAccessLog: defineOperation({
+    method: 'GET',
+    path: '/admin/access-log',
+    access: 'operator',
+    summary: 'Operator accesses: who, when, which tenant, why',
+    input: z.object({ tenantId: uuid.optional(), operatorId: uuid.optional(), ...adminPage }).strict(),
+    output: z.object({ items: z.array(accessLogItemSchema), nextCursor: z.string().nullable() }),
+  }),
+  adminPosture: defineOperation({
+    method: 'GET',
+    path: '/admin/posture',
+    access: 'operator',
+    summary: 'Security posture read from the live database: RLS per table, role attributes and grants, key ages, migrations',
+    input: noInput,
+    output: postureSchema,
   }),
 } as const
 

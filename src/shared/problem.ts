@@ -27,6 +27,10 @@ export const problemSchema = z.object({
   instance: z.string().optional(),
   requestId: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** AI quota refusals (429): the fail-soft state a console shows as a banner. */
+  state: z.enum(['velocity_capped', 'ceiling_reached']).optional(),
+  resetsAt: z.string().optional(),
+  message: z.string().optional(),
 })
 
 export type Problem = z.infer<typeof problemSchema>

@@ -8,7 +8,7 @@ import { problems } from '../http/http-problem.js'
 import type { OperationHandlers, ServerDependencies } from '../http/operation-router.js'
 import { listUserMemberships } from '../members/member-repository.js'
 import { findUserById } from '../users/user-repository.js'
-import { changePassword, login, logout, refresh, resolveRefreshSession, type ResolvedSession } from './auth-service.js'
+import { acceptInvite, changePassword, login, logout, refresh, resolveRefreshSession, type ResolvedSession } from './auth-service.js'
 import { clearSessionCookies, refreshCookieName, setSessionCookies } from './session-cookies.js'
 
 export function sessionResolver(deps: ServerDependencies) {
@@ -18,6 +18,13 @@ export function sessionResolver(deps: ServerDependencies) {
 export const authHandlers: OperationHandlers = {
   async login({ deps, response, meta }, input) {
     const issued = await login(deps, input, meta)
+    setSessionCookies(response, { refreshToken: issued.refreshToken, csrfToken: issued.csrfToken }, deps.tls)
+    response.setHeader('Cache-Control', 'no-store')
+    return issued.session
+  },
+
+  async acceptInvite({ deps, response, meta }, input) {
+    const issued = await acceptInvite(deps, input, meta)
     setSessionCookies(response, { refreshToken: issued.refreshToken, csrfToken: issued.csrfToken }, deps.tls)
     response.setHeader('Cache-Control', 'no-store')
     return issued.session

@@ -15,12 +15,13 @@ import { createCsrfToken } from '../crypto/csrf-token.js'
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from '../crypto/passwords.js'
 import { randomToken, sha256 } from '../crypto/random-token.js'
 import type { DbClient } from '../db/pools.js'
-import { inTransaction } from '../db/with-tenant.js'
+import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
 import type { ServerDependencies } from '../http/operation-router.js'
 import { listUserMemberships } from '../members/member-repository.js'
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../middleware/rate-limit.js'
-import { findUserByEmail, findUserById, normaliseEmail, updatePasswordHash, type UserRow } from '../users/user-repository.js'
+import { acceptInvitation, findInvitationByHash } from '../members/invitation-repository.js'
+import { findUserByEmail, findUserById, insertUser, normaliseEmail, updatePasswordHash, type UserRow } from '../users/user-repository.js'
 import {
   findRefreshToken,
   insertRefreshToken,
@@ -98,10 +99,20 @@ export async function login(deps: ServerDependencies, credentials: { email: stri
   }
   await recordLoginSuccess(deps.rateLimits, account)
   const rehashed = needsRehash(user.password_hash) ? await hashPassword(credentials.password) : null
+  return openSession(deps, user, meta, rehashed ? (client) => updatePasswordHash(client, user.id, rehashed) : undefined)
+}
+
+/** A new refresh family, an access token and a CSRF token for `user`; `auth.login` in each of its tenants. */
+async function openSession(
+  deps: ServerDependencies,
+  user: Pick<UserRow, 'id' | 'email' | 'is_platform_admin'>,
+  meta: AuditRequestMeta,
+  alsoInTransaction?: (client: DbClient) => Promise<void>,
+): Promise<IssuedSession> {
   const familyId = randomUUID()
   const refresh = newRefreshToken()
   const memberships = await inTransaction(deps.pools.app, { userId: user.id }, async (client) => {
-    if (rehashed) await updatePasswordHash(client, user.id, rehashed)
+    if (alsoInTransaction) await alsoInTransaction(client)
     await insertRefreshToken(client, { familyId, userId: user.id, tokenHash: refresh.hash, expiresAt: refresh.expiresAt })
     const rows = await listUserMemberships(client, user.id)
     await auditForUser(client, user, { action: 'auth.login', metadata: { sessionId: familyId } }, meta)
@@ -118,6 +129,50 @@ export async function login(deps: ServerDependencies, credentials: { email: stri
     refreshToken: refresh.token,
     csrfToken: createCsrfToken(deps.csrfKey, familyId),
   }
+}
+
+const invalidInvitation = () => problems.badRequest('this invitation is not valid: it was used, revoked or has expired; ask for a new one')
+
+/**
+ * Accepts an invitation: creates the invited user, or, when the email already has an account,
+ * adds the membership after checking that account's password (a leaked invitation must not
+ * take over an account). Single use: the invitation is marked accepted in the same transaction.
+ */
+export async function acceptInvite(deps: ServerDependencies, input: { token: string; password: string }, meta: AuditRequestMeta): Promise<IssuedSession> {
+  if (!/^lmi_[A-Za-z0-9_-]{43}$/.test(input.token)) throw invalidInvitation()
+  const tokenHash = sha256(input.token)
+  const invitation = await inTransaction(deps.pools.app, { inviteTokenHash: tokenHash.toString('hex'), readOnly: true }, (client) => findInvitationByHash(client, tokenHash))
+  if (!invitation || invitation.accepted_at || invitation.revoked_at || invitation.expires_at.getTime() <= Date.now()) throw invalidInvitation()
+  const existing = await inTransaction(deps.pools.app, { readOnly: true }, (client) => findUserByEmail(client, invitation.email))
+  let passwordHash: string | null = null
+  if (existing) {
+    if (!(await passwordMatches(existing.password_hash, input.password))) {
+      throw problems.unauthorized('this email already has an account: accept the invitation with its password')
+    }
+  } else {
+    const problem = passwordProblem(input.password)
+    if (problem) throw problems.badRequest(problem, [{ path: 'password', message: problem }])
+    passwordHash = await hashPassword(input.password)
+  }
+  const user = await withTenant(deps.pools.app, invitation.tenant_id, async (client) => {
+    const joined = existing ?? (await insertUser(client, { email: invitation.email, passwordHash: passwordHash! }))
+    if (!(await acceptInvitation(client, invitation.tenant_id, invitation.id))) throw invalidInvitation()
+    await client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, user_id) DO NOTHING', [
+      invitation.tenant_id,
+      joined.id,
+      invitation.role,
+    ])
+    await writeAudit(client, {
+      tenantId: invitation.tenant_id,
+      action: 'member.added',
+      actor: { type: 'user', id: joined.id, name: joined.email },
+      target: { type: 'user', id: joined.id, name: joined.email },
+      request: meta,
+      metadata: { role: invitation.role, via: 'invitation', invitationId: invitation.id },
+    })
+    return joined
+  })
+  return openSession(deps, user, meta)
 }
 
 export interface ResolvedSession {

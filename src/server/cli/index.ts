@@ -90,9 +90,10 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('rotate-keys'))
     .description('rotate a key of this install')
     .option('--jwt', 'add a new JWT signing key; the old one verifies until its tokens expire')
-    .action(async (options: CommonOptions & { jwt?: boolean }) => {
-      const { config } = await setUp(options, {}, true)
-      await rotateKeysCommand(config, print, { jwt: Boolean(options.jwt) })
+    .option('--encryption', 'add a new master encryption key and re-encrypt every integration secret under it')
+    .action(async (options: CommonOptions & { jwt?: boolean; encryption?: boolean }) => {
+      const { config, log } = await setUp(options, {}, true)
+      await rotateKeysCommand(config, log, print, { jwt: Boolean(options.jwt), encryption: Boolean(options.encryption) })
     })
 
   return program

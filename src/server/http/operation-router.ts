@@ -20,6 +20,7 @@ import type { Principal } from '../auth/principal.js'
 import { csrfCookieName } from '../auth/session-cookies.js'
 import type { AccessTokens } from '../crypto/access-tokens.js'
 import { csrfTokenMatches } from '../crypto/csrf-token.js'
+import type { EncryptionKeyring } from '../crypto/encryption-keyring.js'
 import type { DatabasePools, DbClient } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import type { Logger } from '../log.js'
@@ -34,6 +35,9 @@ export interface ServerDependencies {
   accessTokens: AccessTokens
   /** HMAC key of CSRF tokens (HKDF of the master key). */
   csrfKey: Buffer
+  /** HMAC key of opaque pagination cursors. */
+  cursorKey: Buffer
+  keyring: EncryptionKeyring
   rateLimits: RateLimits
 }
 
@@ -54,6 +58,18 @@ export interface OperationContext {
   session?: ResolvedSession
   /** Set for `tenant` operations. */
   tenant?: TenantScope
+  /** Set for `operator` operations: the X-Access-Reason the operator gave (lands in tenants' logs). */
+  accessReason?: string
+}
+
+export const accessReasonHeader = 'x-access-reason'
+
+function accessReasonOf(request: Request): string {
+  const reason = request.get(accessReasonHeader)?.trim() ?? ''
+  if (reason.length < 3 || reason.length > 500) {
+    throw problems.badRequest('operator requests need an X-Access-Reason header of 3 to 500 characters: the tenant will see it in its audit log')
+  }
+  return reason
 }
 
 type Definition<Name extends OperationName> = (typeof operations)[Name]
@@ -209,13 +225,16 @@ export function createOperationRouter(options: { deps: ServerDependencies; handl
         } else {
           assertCsrf(request, definition, options.deps, principal.kind === 'user' ? principal.sessionId : null)
         }
-        if (definition.access === 'operator' && principal.kind === 'user') await assertPlatformAdmin(options.deps, principal.userId)
+        if (definition.access === 'operator' && principal.kind === 'user') {
+          await assertPlatformAdmin(options.deps, principal.userId)
+          context.accessReason = accessReasonOf(request)
+        }
         const input = parseInput(definition, assembleInput(request, definition)) as never
         const result =
           definition.access === 'tenant'
             ? await runTenantOperation(definition, context, (input as { tenantId: string }).tenantId, (tenant) => handler({ ...context, tenant }, input))
             : await handler(context, input)
-        if (response.headersSent) return
+        if (definition.produces || response.headersSent) return
         const status = definition.successStatus ?? 200
         if (status === 204) {
           response.status(204).end()

@@ -53,3 +53,35 @@ export async function listUserMemberships(client: DbClient, userId: string): Pro
   )
   return result.rows
 }
+
+export interface MembershipRow {
+  user_id: string
+  role: TenantRole
+}
+
+/** Every membership of the tenant, locked: role changes serialise, so the last owner cannot vanish in a race. */
+export async function lockMemberships(client: DbClient, tenantId: string): Promise<MembershipRow[]> {
+  const result = await client.query<MembershipRow>('SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id FOR UPDATE', [tenantId])
+  return result.rows
+}
+
+export async function findMember(client: DbClient, tenantId: string, userId: string): Promise<MemberRow | null> {
+  const result = await client.query<MemberRow>(
+    `SELECT m.tenant_id, m.user_id, u.email, u.display_name, m.role, m.created_at
+       FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND m.user_id = $2`,
+    [tenantId, userId],
+  )
+  return result.rows[0] ?? null
+}
+
+export async function setMemberRole(client: DbClient, tenantId: string, userId: string, role: TenantRole): Promise<void> {
+  await client.query('UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId, role])
+}
+
+export async function deleteMembership(client: DbClient, tenantId: string, userId: string): Promise<void> {
+  await client.query('DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId])
+}
+
+export function memberToApi(row: MemberRow) {
+  return { userId: row.user_id, email: row.email, displayName: row.display_name, role: row.role, joinedAt: row.created_at.toISOString() }
+}

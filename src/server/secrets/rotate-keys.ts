@@ -4,6 +4,7 @@
  * stays in the JWKS, verifying, until every token it signed has expired, and is dropped by a
  * later rotation after that.
  */
+import { randomBytes } from 'node:crypto'
 import { accessTokenLifetimeSeconds } from '../crypto/access-tokens.js'
 import { LimenaError } from '../errors.js'
 import { generateJwtSigningKey, readStoredSecrets, saveInstallSecrets, secretEnvironmentNames, type InstallSecrets, type JwtSigningKey, type SecretsLocation } from './install-secrets.js'
@@ -27,4 +28,16 @@ export async function rotateJwtSigningKey(location: SecretsLocation, env: NodeJS
   const rotated = withNewSigningKey(stored, newKey, now)
   await saveInstallSecrets(location, rotated)
   return { newKey, verifyingKeys: rotated.jwtSigningKeys.length }
+}
+
+export async function rotateEncryptionKey(location: SecretsLocation, env: NodeJS.ProcessEnv, now: Date = new Date()): Promise<{ version: number; secrets: InstallSecrets }> {
+  if (env[secretEnvironmentNames.encryptionKey]) {
+    throw new LimenaError('config_invalid', `the encryption key comes from ${secretEnvironmentNames.encryptionKey}; rotate it there`)
+  }
+  const stored = await readStoredSecrets(location)
+  if (!stored) throw new LimenaError('secrets_invalid', 'this install has no secrets yet: run limena serve or limena migrate first')
+  const version = Math.max(...stored.encryptionKeys.map((key) => key.version)) + 1
+  const rotated: InstallSecrets = { ...stored, encryptionKeys: [...stored.encryptionKeys, { version, key: randomBytes(32).toString('base64url'), createdAt: now.toISOString() }] }
+  await saveInstallSecrets(location, rotated)
+  return { version, secrets: rotated }
 }

@@ -59,6 +59,6 @@ describe('JWT key rotation', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr.trim()).toBe('limena: the signing key comes from LIMENA_JWT_PRIVATE_KEY; rotate it there')
     const nothing = await runLimena(['rotate-keys', '--data-dir', dataDir], { env })
-    expect(nothing.stderr.trim()).toBe('limena: say which key to rotate: --jwt')
+    expect(nothing.stderr.trim()).toBe('limena: say which key to rotate: --jwt, --encryption, or both')
   })
 })
