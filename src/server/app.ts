@@ -7,6 +7,7 @@
 import express, { type Express } from 'express'
 import { apiBasePath } from '@shared/contract.js'
 import { apiKeyHandlers } from './api-keys/api-key-routes.js'
+import { auditHandlers } from './audit/audit-routes.js'
 import { authHandlers, sessionResolver } from './auth/auth-routes.js'
 import { healthRoutes } from './health/health-routes.js'
 import { createOperationRouter, type OperationHandlers, type ServerDependencies } from './http/operation-router.js'
@@ -24,7 +25,7 @@ export type AppDependencies = ServerDependencies
 
 export const jsonBodyLimit = '100kb'
 
-export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers, ...integrationHandlers }
+export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers, ...integrationHandlers, ...auditHandlers }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express()

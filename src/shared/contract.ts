@@ -464,7 +464,7 @@ export const operations = {
     produces: 'text/csv',
     summary: "Stream a tenant's audit log as CSV with the same filters; the export is itself audited",
     input: tenantParams.extend(auditFiltersSchema.omit({ limit: true, cursor: true }).shape).strict(),
-    output: z.string(),
+    output: z.void(),
   }),
   getQuotas: defineOperation({
     method: 'GET',
@@ -530,7 +530,7 @@ export const operations = {
     produces: 'text/csv',
     summary: 'Stream audit logs across tenants as CSV',
     input: auditFiltersSchema.omit({ limit: true, cursor: true }).extend({ tenantId: uuid.optional() }).strict(),
-    output: z.string(),
+    output: z.void(),
   }),
   adminUsage: defineOperation({
     method: 'GET',

@@ -105,3 +105,13 @@ export function withDatabaseName(databaseUrl: string, database: string): string 
   url.pathname = `/${encodeURIComponent(database)}`
   return url.toString()
 }
+
+/**
+ * Cuts a client's connection (the server then rolls its transaction back). For a COPY TO that a
+ * reader abandoned half-way: pg has no way to cancel it in-band, and the connection must not be
+ * reused.
+ */
+export function abandonConnection(client: DbClient): void {
+  const connection = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
+  connection?.stream?.destroy()
+}

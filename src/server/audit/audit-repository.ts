@@ -1,0 +1,113 @@
+/**
+ * @module audit-repository
+ * Reading the audit log: keyset pages newest first on (at, id), which the (tenant_id, at, id)
+ * index serves at the same cost on the first page and the ten-millionth; and the CSV export,
+ * streamed by COPY straight from PostgreSQL with backpressure, never held in memory.
+ */
+import { pipeline } from 'node:stream/promises'
+import type { Writable } from 'node:stream'
+import { to as copyTo } from 'pg-copy-streams'
+import type { AuditFilters, AuditLogItem } from '@shared/contract.js'
+import { abandonConnection, quoteLiteral, type DbClient } from '../db/pools.js'
+import { auditConditions, parameterBinder, type Bind } from './audit-query.js'
+import type { CursorPosition } from './pagination-cursor.js'
+
+interface AuditRowFromDb {
+  id: string
+  tenant_id: string
+  at: Date
+  at_key: string
+  seq: string
+  action: string
+  actor_type: AuditLogItem['actor']['type']
+  actor_id: string | null
+  actor_name: string | null
+  target_type: string | null
+  target_id: string | null
+  target_name: string | null
+  ip: string | null
+  user_agent: string | null
+  request_id: string | null
+  reason: string | null
+  changes: AuditLogItem['changes']
+  metadata: Record<string, unknown>
+  prev_hash: Buffer
+  hash: Buffer
+}
+
+export function auditRowToApi(row: AuditRowFromDb): AuditLogItem {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    at: row.at.toISOString(),
+    action: row.action,
+    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
+    target: { type: row.target_type, id: row.target_id, name: row.target_name },
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    reason: row.reason,
+    changes: row.changes,
+    metadata: row.metadata,
+    chain: { seq: row.seq, prevHash: row.prev_hash.toString('hex'), hash: row.hash.toString('hex') },
+  }
+}
+
+export interface AuditPage {
+  items: AuditLogItem[]
+  last: CursorPosition | null
+}
+
+export async function searchAuditLogs(
+  client: DbClient,
+  filters: AuditFilters & { tenantId?: string },
+  after: CursorPosition | null,
+): Promise<AuditPage> {
+  const { bind, values } = parameterBinder()
+  const conditions = auditConditions(filters, bind)
+  if (after) conditions.push(`(at, id) < (${bind(after.key, 'timestamptz')}, ${bind(after.id, 'bigint')})`)
+  const limit = bind(filters.limit + 1, 'int')
+  const result = await client.query<AuditRowFromDb>(
+    `SELECT id, tenant_id, at, at::text AS at_key, seq, action, actor_type, actor_id, actor_name, target_type, target_id, target_name,
+            host(ip) AS ip, user_agent, request_id, reason, changes, metadata, prev_hash, hash
+       FROM audit_logs
+      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY at DESC, id DESC
+      LIMIT ${limit}`,
+    values,
+  )
+  const rows = result.rows.slice(0, filters.limit)
+  const lastRow = rows.at(-1)
+  return {
+    items: rows.map(auditRowToApi),
+    last: result.rows.length > filters.limit && lastRow ? { key: lastRow.at_key, id: lastRow.id } : null,
+  }
+}
+
+const literal: Bind = (value, cast) => `${quoteLiteral(String(value))}${cast ? `::${cast}` : ''}`
+
+export const auditCsvColumns = [
+  'id', 'at', 'tenant_id', 'action', 'actor_type', 'actor_id', 'actor_name', 'target_type', 'target_id', 'target_name',
+  'ip', 'user_agent', 'request_id', 'reason', 'changes', 'metadata', 'seq', 'hash',
+] as const
+
+/** Streams the matching rows as CSV into `destination`. An abandoned stream cuts the connection. */
+export async function streamAuditCsv(client: DbClient, filters: Omit<AuditFilters, 'limit' | 'cursor'> & { tenantId?: string }, destination: Writable): Promise<void> {
+  const conditions = auditConditions(filters, literal)
+  const query = `COPY (
+      SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, tenant_id, csv_safe(action) AS action, actor_type, actor_id,
+             csv_safe(actor_name) AS actor_name, csv_safe(target_type) AS target_type, csv_safe(target_id) AS target_id, csv_safe(target_name) AS target_name,
+             host(ip) AS ip, csv_safe(user_agent) AS user_agent, csv_safe(request_id) AS request_id, csv_safe(reason) AS reason,
+             csv_safe(changes::text) AS changes, csv_safe(metadata::text) AS metadata, seq, encode(hash, 'hex') AS hash
+        FROM audit_logs
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+       ORDER BY at DESC, id DESC
+    ) TO STDOUT WITH (FORMAT csv, HEADER true)`
+  const copy = client.query(copyTo(query))
+  try {
+    await pipeline(copy, destination)
+  } catch (error) {
+    abandonConnection(client)
+    throw error
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * @module audit-routes
+ * Handlers of a tenant's audit search and CSV export. The export writes its own
+ * `audit.exported` row (committed first) and then streams.
+ */
+import type { Response } from 'express'
+import { withTenant } from '../db/with-tenant.js'
+import type { DbClient } from '../db/pools.js'
+import { problems } from '../http/http-problem.js'
+import type { OperationHandlers } from '../http/operation-router.js'
+import { resolveActor } from './actor.js'
+import { searchAuditLogs, streamAuditCsv } from './audit-repository.js'
+import { writeAudit } from './audit-writer.js'
+import { decodeCursor, encodeCursor } from './pagination-cursor.js'
+
+export const auditCursorScope = 'audit'
+
+export function startCsvDownload(response: Response, fileStem: string): void {
+  response.status(200)
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8')
+  response.setHeader('Content-Disposition', `attachment; filename="${fileStem}-${new Date().toISOString().slice(0, 10)}.csv"`)
+  response.setHeader('Cache-Control', 'no-store')
+}
+
+export async function auditPage(client: DbClient, cursorKey: Buffer, input: Parameters<typeof searchAuditLogs>[1] & { cursor?: string }) {
+  const after = input.cursor ? decodeCursor(cursorKey, auditCursorScope, input.cursor) : null
+  const page = await searchAuditLogs(client, input, after)
+  return { items: page.items, nextCursor: page.last ? encodeCursor(cursorKey, auditCursorScope, page.last) : null }
+}
+
+export const auditHandlers: OperationHandlers = {
+  async listAuditLogs({ tenant, deps }, input) {
+    if (!tenant) throw problems.notFound()
+    return auditPage(tenant.client, deps.cursorKey, { ...input, tenantId: tenant.id })
+  },
+
+  async exportAuditLogs({ tenant, deps, principal, meta, response }, input) {
+    if (!tenant) throw problems.notFound()
+    const { tenantId: _tenantId, ...filters } = input
+    await withTenant(deps.pools.app, tenant.id, async (client) =>
+      writeAudit(client, {
+        tenantId: tenant.id,
+        action: 'audit.exported',
+        actor: await resolveActor(client, principal),
+        target: { type: 'audit_log', id: tenant.id, name: 'CSV export' },
+        request: meta,
+        metadata: { filters },
+      }),
+    )
+    startCsvDownload(response, `audit-${tenant.id}`)
+    await streamAuditCsv(tenant.client, { ...filters, tenantId: tenant.id }, response)
+  },
+}
