@@ -7,6 +7,11 @@
 import express, { type Express } from 'express'
 import { apiBasePath } from '@shared/contract.js'
 import { apiKeyHandlers } from './api-keys/api-key-routes.js'
+import { adminAuditHandlers } from './admin/admin-audit-routes.js'
+import { adminPostureHandlers } from './admin/admin-posture-routes.js'
+import { adminQuotaHandlers } from './admin/admin-quota-routes.js'
+import { adminTenantHandlers } from './admin/admin-tenant-routes.js'
+import { adminUsageHandlers } from './admin/admin-usage-routes.js'
 import { auditHandlers } from './audit/audit-routes.js'
 import { authHandlers, sessionResolver } from './auth/auth-routes.js'
 import { healthRoutes } from './health/health-routes.js'
@@ -19,13 +24,27 @@ import { installErrorHandler, installNotFound } from './middleware/errors.js'
 import { installIpRateLimit } from './middleware/rate-limit.js'
 import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
+import { quotaHandlers } from './quotas/quota-routes.js'
 import { tenantHandlers } from './tenants/tenant-routes.js'
 
 export type AppDependencies = ServerDependencies
 
 export const jsonBodyLimit = '100kb'
 
-export const operationHandlers: OperationHandlers = { ...authHandlers, ...tenantHandlers, ...memberHandlers, ...apiKeyHandlers, ...integrationHandlers, ...auditHandlers }
+export const operationHandlers: OperationHandlers = {
+  ...authHandlers,
+  ...tenantHandlers,
+  ...memberHandlers,
+  ...apiKeyHandlers,
+  ...integrationHandlers,
+  ...auditHandlers,
+  ...quotaHandlers,
+  ...adminTenantHandlers,
+  ...adminAuditHandlers,
+  ...adminUsageHandlers,
+  ...adminQuotaHandlers,
+  ...adminPostureHandlers,
+}
 
 export function createApp(deps: AppDependencies): Express {
   const app = express()

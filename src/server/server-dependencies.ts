@@ -11,6 +11,7 @@ import type { Logger } from './log.js'
 import { createRateLimits, defaultRateLimitSettings } from './middleware/rate-limit.js'
 import type { EncryptionKey, InstallSecrets } from './secrets/install-secrets.js'
 import { createEncryptionKeyring } from './crypto/encryption-keyring.js'
+import { keyAges } from './secrets/key-ages.js'
 
 /** From the oldest master key, which rotation keeps: a rotation must not void every CSRF token. */
 function derivedFromFirstKey(secrets: InstallSecrets, info: string): Buffer {
@@ -37,6 +38,7 @@ export function createServerDependencies(options: {
     csrfKey: csrfKeyFrom(options.secrets),
     cursorKey: cursorKeyFrom(options.secrets),
     keyring: createEncryptionKeyring(options.secrets.encryptionKeys, options.reloadEncryptionKeys),
+    keyAges: () => keyAges(options.secrets),
     rateLimits: createRateLimits({ ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute }),
   }
 }

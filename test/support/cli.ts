@@ -2,7 +2,8 @@
  * Runs the built `limena` command as a user would, in a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -10,9 +11,19 @@ export const limenaBin = fileURLToPath(new URL('../../bin/limena.js', import.met
 const builtCli = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The CLI tests run the compiled command; build it when a plain `vitest run` finds none. */
+function newestSourceMillis(directory: string): number {
+  let newest = 0
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMillis(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** The CLI tests run the compiled command; build it when it is missing or older than the sources. */
 export function ensureCliBuilt(): void {
-  if (!existsSync(builtCli)) execFileSync('npx', ['electron-vite', 'build'], { cwd: projectRoot, stdio: 'ignore' })
+  const stale = !existsSync(builtCli) || statSync(builtCli).mtimeMs < newestSourceMillis(join(projectRoot, 'src'))
+  if (stale) execFileSync('npx', ['electron-vite', 'build'], { cwd: projectRoot, stdio: 'ignore' })
 }
 
 export interface CliResult {

@@ -15,6 +15,7 @@ import { oneLineMessage } from '../errors.js'
 import type { Logger } from '../log.js'
 import { createKeychainVault, probeKeychain } from '../secrets/keychain-vault.js'
 import { installFileName, readInstallRecord, resolveInstallSecrets, secretsFileName, type InstallSecrets } from '../secrets/install-secrets.js'
+import { keyAges, keyRotationDays } from '../secrets/key-ages.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 export interface DoctorCheck {
@@ -22,8 +23,6 @@ export interface DoctorCheck {
   name: string
   detail: string
 }
-
-export const keyRotationDays = 90
 
 function modeOf(mode: number): string {
   return (mode & 0o777).toString(8).padStart(4, '0')
@@ -40,15 +39,17 @@ async function fileModeCheck(path: string, name: string): Promise<DoctorCheck | 
 }
 
 export function keyAgeChecks(secrets: InstallSecrets, now: Date = new Date()): DoctorCheck[] {
-  const describe = (name: string, createdAt: string | null): DoctorCheck => {
-    if (!createdAt) return { status: 'ok', name, detail: 'from the environment; its age is not known here, rotate it every 90 days' }
-    const days = Math.floor((now.getTime() - Date.parse(createdAt)) / 86_400_000)
-    const old = days > keyRotationDays
-    return { status: old ? 'warn' : 'ok', name, detail: `${days} days old${old ? `: older than ${keyRotationDays} days, rotate it (limena rotate-keys)` : ''}` }
-  }
-  const newestEncryption = secrets.encryptionKeys.at(-1)!
-  const newestSigning = secrets.jwtSigningKeys.at(-1)!
-  return [describe('encryption key age', newestEncryption.createdAt), describe('JWT signing key age', newestSigning.createdAt)]
+  return keyAges(secrets, now)
+    .filter((key) => !key.retired)
+    .map((key) => {
+      const name = key.kind === 'encryption' ? 'encryption key age' : 'JWT signing key age'
+      if (key.ageDays === null) return { status: 'ok' as const, name, detail: 'from the environment; its age is not known here, rotate it every 90 days' }
+      return {
+        status: key.rotationDue ? ('warn' as const) : ('ok' as const),
+        name,
+        detail: `${key.ageDays} days old${key.rotationDue ? `: older than ${keyRotationDays} days, rotate it (limena rotate-keys)` : ''}`,
+      }
+    })
 }
 
 export async function runDoctor(config: LimenaConfig, log: Logger): Promise<DoctorCheck[]> {

@@ -21,6 +21,7 @@ import { csrfCookieName } from '../auth/session-cookies.js'
 import type { AccessTokens } from '../crypto/access-tokens.js'
 import { csrfTokenMatches } from '../crypto/csrf-token.js'
 import type { EncryptionKeyring } from '../crypto/encryption-keyring.js'
+import type { KeyAge } from '../secrets/key-ages.js'
 import type { DatabasePools, DbClient } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import type { Logger } from '../log.js'
@@ -38,6 +39,8 @@ export interface ServerDependencies {
   /** HMAC key of opaque pagination cursors. */
   cursorKey: Buffer
   keyring: EncryptionKeyring
+  /** Ages of the install's keys (never the keys), for the posture screen. */
+  keyAges: () => KeyAge[]
   rateLimits: RateLimits
 }
 

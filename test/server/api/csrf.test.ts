@@ -1,7 +1,8 @@
 /**
  * CSRF on every state-changing route, discovered from the router: with a valid session or access
- * token but no X-CSRF-Token header, each answers 403. The only exemption is sign-in, which has no
- * session yet to bind a token to; API-key callers (no cookies) are exempt.
+ * token but no X-CSRF-Token header, each answers 403. Only the routes that start a session
+ * (sign-in, accepting an invitation) are exempt, having no session yet to bind a token to;
+ * API-key callers (no cookies) are exempt.
  */
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -35,8 +36,8 @@ describe('CSRF', () => {
     expect(found.length).toBeGreaterThanOrEqual(8)
   })
 
-  it('exempts sign-in only, the one state-changing route without a session', () => {
-    expect(exempt).toEqual(['POST /api/v1/auth/login'])
+  it('exempts only the routes that start a session (sign-in, accepting an invitation)', () => {
+    expect(exempt.sort()).toEqual(['POST /api/v1/auth/accept-invite', 'POST /api/v1/auth/login'])
   })
 
   it('answers 403 on every other state-changing route when a signed-in caller omits X-CSRF-Token', async () => {

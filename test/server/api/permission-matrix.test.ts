@@ -8,7 +8,8 @@ import { apiBasePath, operations, type OperationDefinition } from '../../../src/
 import { apiKeyScopes, roleAllows, scopesAllow, tenantRoles, type TenantAction } from '../../../src/shared/permissions.js'
 import { discoverRoutes } from '../../support/routes.js'
 import { useTestDatabase } from '../../support/test-database.js'
-import { useTestServer, type ApiClient } from '../../support/test-server.js'
+import { createUser, useTestServer, type ApiClient } from '../../support/test-server.js'
+import { withTenant } from '../../../src/server/db/with-tenant.js'
 import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
 
 const database = useTestDatabase()
@@ -40,9 +41,38 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
       const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/api-keys`, { body: { name: 'to delete', scopes: ['tenant:read'] } })
       return { path: `${base}/api-keys/${created.body.id}` }
     }
+    case 'addMember':
+      return { path: `${base}/members`, body: { email: `invitee-${crypto.randomUUID()}@example.test`, role: 'viewer' } }
+    case 'updateMember':
+      return { path: `${base}/members/${await throwawayMember()}`, body: { role: 'member' } }
+    case 'removeMember':
+      return { path: `${base}/members/${await throwawayMember()}` }
+    case 'listIntegrations':
+      return { path: `${base}/integrations` }
+    case 'connectIntegration':
+      return { path: `${base}/integrations`, body: { provider: 'github', label: 'matrix', secret: 'ghp_matrix' } }
+    case 'disconnectIntegration': {
+      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/integrations`, { body: { provider: 'jira', label: 'to remove', secret: 'x' } })
+      return { path: `${base}/integrations/${created.body.id}` }
+    }
+    case 'listAuditLogs':
+      return { path: `${base}/audit-logs?limit=5` }
+    case 'exportAuditLogs':
+      return { path: `${base}/audit-logs.csv?action=api_key.created` }
+    case 'getQuotas':
+      return { path: `${base}/quotas` }
+    case 'recordAiUsage':
+      return { path: `${base}/ai/usage`, body: { tokens: 10, model: 'matrix' } }
     default:
       throw new Error(`no example request for ${name}: add one to the permission matrix test`)
   }
+}
+
+/** A viewer of tenant A created for one call, so changing or removing it costs nothing. */
+async function throwawayMember(): Promise<string> {
+  const userId = await createUser(database(), { email: `throwaway-${crypto.randomUUID()}@example.test`, password: 'throwaway password' })
+  await withTenant(database().pools.app, world.tenantA, (client) => client.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [world.tenantA, userId]))
+  return userId
 }
 
 function successStatus(operation: OperationDefinition): number {
