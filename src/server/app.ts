@@ -24,6 +24,7 @@ import { installErrorHandler, installNotFound } from './middleware/errors.js'
 import { installIpRateLimit } from './middleware/rate-limit.js'
 import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
+import { openApiHandlers } from './openapi/openapi-routes.js'
 import { quotaHandlers } from './quotas/quota-routes.js'
 import { tenantHandlers } from './tenants/tenant-routes.js'
 
@@ -44,6 +45,7 @@ export const operationHandlers: OperationHandlers = {
   ...adminUsageHandlers,
   ...adminQuotaHandlers,
   ...adminPostureHandlers,
+  ...openApiHandlers,
 }
 
 export function createApp(deps: AppDependencies): Express {

@@ -246,6 +246,14 @@ export const operations = {
     input: noInput,
     output: healthSchema,
   }),
+  openapi: defineOperation({
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    summary: 'This API as an OpenAPI 3.1 document, generated from the shared contract',
+    input: noInput,
+    output: z.record(z.string(), z.unknown()),
+  }),
   login: defineOperation({
     method: 'POST',
     path: '/auth/login',

@@ -1,0 +1,17 @@
+/**
+ * @module openapi-routes
+ * GET /openapi.json: the document, built once.
+ */
+import { buildOpenApiDocument } from './openapi-document.js'
+import type { OperationHandlers } from '../http/operation-router.js'
+
+export const apiVersion = '1.0.0'
+let document: Record<string, unknown> | undefined
+
+export const openApiHandlers: OperationHandlers = {
+  async openapi({ response }) {
+    document ??= buildOpenApiDocument(apiVersion)
+    response.setHeader('Cache-Control', 'public, max-age=300')
+    return document
+  },
+}
