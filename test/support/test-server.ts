@@ -9,7 +9,7 @@ import { hashPassword } from '../../src/server/crypto/passwords.js'
 import { listen, type ListeningServer, type TlsCredentials } from '../../src/server/http-server.js'
 import type { ServerDependencies } from '../../src/server/http/operation-router.js'
 import { silentLogger, type Logger } from '../../src/server/log.js'
-import { generateInstallSecrets, type InstallSecrets } from '../../src/server/secrets/install-secrets.js'
+import { generateInstallSecrets, type EncryptionKey, type InstallSecrets } from '../../src/server/secrets/install-secrets.js'
 import { createServerDependencies } from '../../src/server/server-dependencies.js'
 import type { TestDatabase } from './test-database.js'
 import { inTransaction } from '../../src/server/db/with-tenant.js'
@@ -25,10 +25,10 @@ export interface TestServer {
 
 export async function startTestServer(
   database: TestDatabase,
-  options: { requestsPerMinute?: number; tls?: TlsCredentials; secrets?: InstallSecrets; log?: Logger } = {},
+  options: { requestsPerMinute?: number; tls?: TlsCredentials; secrets?: InstallSecrets; log?: Logger; reloadEncryptionKeys?: () => Promise<EncryptionKey[]> } = {},
 ): Promise<TestServer> {
   const secrets = options.secrets ?? (await generateInstallSecrets())
-  const deps = createServerDependencies({ pools: database.pools, secrets, log: options.log ?? silentLogger, tls: Boolean(options.tls), requestsPerMinute: options.requestsPerMinute ?? 0 })
+  const deps = createServerDependencies({ pools: database.pools, secrets, log: options.log ?? silentLogger, tls: Boolean(options.tls), requestsPerMinute: options.requestsPerMinute ?? 0, reloadEncryptionKeys: options.reloadEncryptionKeys })
   const app = createApp(deps)
   const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })
   return { url: listening.url, app, deps, secrets, listening, close: () => listening.close() }

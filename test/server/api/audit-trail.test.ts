@@ -11,7 +11,7 @@ import { verifyAuditChains } from '../../../src/server/audit/verify-audit.js'
 import { withOperatorRead } from '../../../src/server/db/with-operator.js'
 import { ensureCliBuilt, runLimena } from '../../support/cli.js'
 import { useTestDatabase } from '../../support/test-database.js'
-import { testPasswords } from '../../support/test-settings.js'
+import { cliEnvironmentFor } from '../../support/cli-environment.js'
 import { ApiClient, useTestServer } from '../../support/test-server.js'
 import { buildTenantWorld, worldPassword, type TenantWorld } from '../../support/tenant-world.js'
 
@@ -53,16 +53,7 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
   return probe()
 }
 
-function cliEnvironment(): NodeJS.ProcessEnv {
-  return {
-    DATABASE_URL: database().adminUrl,
-    LIMENA_SECRETS_STORE: 'file',
-    LIMENA_LOG_LEVEL: 'warn',
-    LIMENA_DB_APP_PASSWORD: testPasswords.app,
-    LIMENA_DB_READONLY_PASSWORD: testPasswords.readonly,
-    LIMENA_DB_MAINTENANCE_PASSWORD: testPasswords.maintenance,
-  }
-}
+const cliEnvironment = () => cliEnvironmentFor(database())
 
 describe('audit trail', () => {
   it('rolls back the mutation when its audit row cannot be written', async () => {
