@@ -34,9 +34,10 @@ export const auditHandlers: OperationHandlers = {
     return auditPage(tenant.client, deps.cursorKey, { ...input, tenantId: tenant.id })
   },
 
-  async exportAuditLogs({ tenant, deps, principal, meta, response }, input) {
+  async exportAuditLogs({ tenantAuthorized: tenant, deps, principal, meta, response }, input) {
     if (!tenant) throw problems.notFound()
     const { tenantId: _tenantId, ...filters } = input
+    // Committed before the first byte, so an export that is cut short is still on record.
     await withTenant(deps.pools.app, tenant.id, async (client) =>
       writeAudit(client, {
         tenantId: tenant.id,
@@ -48,6 +49,6 @@ export const auditHandlers: OperationHandlers = {
       }),
     )
     startCsvDownload(response, `audit-${tenant.id}`)
-    await streamAuditCsv(tenant.client, { ...filters, tenantId: tenant.id }, response)
+    await withTenant(deps.pools.app, tenant.id, (client) => streamAuditCsv(client, { ...filters, tenantId: tenant.id }, response), { readOnly: true })
   },
 }

@@ -35,7 +35,18 @@ const settingNames = {
   inviteTokenHash: 'app.invite_token_hash',
 } as const
 
-/** One transaction with transaction-local settings; commits on success, rolls back on any throw. */
+/**
+ * Thrown from transaction work whose writes must stand although the caller is answered with an
+ * error (a refused AI call records its trip): the transaction commits, then `reason` is thrown.
+ */
+export class CommitThenReject extends Error {
+  constructor(readonly reason: unknown) {
+    super('commit, then reject')
+    this.name = 'CommitThenReject'
+  }
+}
+
+/** One transaction with transaction-local settings; commits on success, rolls back on any other throw. */
 export async function inTransaction<T>(pool: DbPool, settings: TransactionSettings, work: (client: DbClient) => Promise<T>): Promise<T> {
   for (const key of ['tenantId', 'userId'] as const) {
     const value = settings[key]
@@ -53,6 +64,10 @@ export async function inTransaction<T>(pool: DbPool, settings: TransactionSettin
     await client.query('COMMIT')
     return result
   } catch (error) {
+    if (error instanceof CommitThenReject) {
+      await client.query('COMMIT')
+      throw error.reason
+    }
     try {
       await client.query('ROLLBACK')
     } catch {

@@ -59,8 +59,13 @@ export interface OperationContext {
   meta: AuditRequestMeta
   /** Set for `session` operations: the refresh token (and its family) the cookie belongs to. */
   session?: ResolvedSession
-  /** Set for `tenant` operations. */
+  /** Set for `tenant` operations (inside the operation's transaction). */
   tenant?: TenantScope
+  /**
+   * Set instead of `tenant` for streaming operations: the caller is authorised, but no transaction
+   * is held, so the handler can commit its audit row before it streams on a connection of its own.
+   */
+  tenantAuthorized?: { id: string; role: TenantRole | null }
   /** Set for `operator` operations: the X-Access-Reason the operator gave (lands in tenants' logs). */
   accessReason?: string
 }
@@ -233,10 +238,16 @@ export function createOperationRouter(options: { deps: ServerDependencies; handl
           context.accessReason = accessReasonOf(request)
         }
         const input = parseInput(definition, assembleInput(request, definition)) as never
-        const result =
-          definition.access === 'tenant'
-            ? await runTenantOperation(definition, context, (input as { tenantId: string }).tenantId, (tenant) => handler({ ...context, tenant }, input))
-            : await handler(context, input)
+        const tenantId = (input as { tenantId: string }).tenantId
+        let result: unknown
+        if (definition.access === 'tenant' && definition.produces) {
+          const authorized = await runTenantOperation(definition, context, tenantId, async (tenant) => ({ id: tenant.id, role: tenant.role }))
+          result = await handler({ ...context, tenantAuthorized: authorized }, input)
+        } else if (definition.access === 'tenant') {
+          result = await runTenantOperation(definition, context, tenantId, (tenant) => handler({ ...context, tenant }, input))
+        } else {
+          result = await handler(context, input)
+        }
         if (definition.produces || response.headersSent) return
         const status = definition.successStatus ?? 200
         if (status === 204) {

@@ -1,14 +1,14 @@
 /**
  * @module quota-routes
  * A tenant's quota answer, and recording AI calls. A refused call first records the trip (and
- * `ai.quota_tripped`, once per window) in its own committed transaction, then answers 429 with
+ * `ai.quota_tripped`, once per window) and commits, then answers 429 with
  * the fail-soft body: {state, resetsAt, message}.
  */
 import { problemTypes } from '@shared/problem.js'
 import { resolveActor } from '../audit/actor.js'
 import { writeAudit } from '../audit/audit-writer.js'
 import type { DbClient } from '../db/pools.js'
-import { withTenant } from '../db/with-tenant.js'
+import { CommitThenReject } from '../db/with-tenant.js'
 import { HttpProblem, problems } from '../http/http-problem.js'
 import type { OperationHandlers } from '../http/operation-router.js'
 import { explainQuota } from './quota-explanation.js'
@@ -30,7 +30,7 @@ export const quotaHandlers: OperationHandlers = {
     return quotaAnswer(tenant.client, tenant.id)
   },
 
-  async recordAiUsage({ tenant, deps, principal, meta }, input) {
+  async recordAiUsage({ tenant, principal, meta }, input) {
     if (!tenant) throw problems.notFound()
     let counted = await recordCall(tenant.client, tenant.id, input.tokens)
     if (!counted && !(await readQuota(tenant.client, tenant.id))) {
@@ -51,7 +51,9 @@ export const quotaHandlers: OperationHandlers = {
     const message = over
       ? `This workspace has used its ${quota.monthlyTokenCeiling.toLocaleString('en')} AI tokens for the month; AI features pause until ${resetsAt.slice(0, 10)}.`
       : `This workspace made its ${quota.velocityPerHour} AI calls for this hour; AI features resume at ${resetsAt.slice(11, 16)} UTC.`
-    await withTenant(deps.pools.app, tenant.id, async (client) => {
+    // On this transaction's own connection: a second one per refusal would exhaust the pool under a burst.
+    const client = tenant.client
+    {
       const trip = await recordTrip(client, tenant.id, over ? 'monthly_ceiling' : 'velocity')
       if (trip) {
         await writeAudit(client, {
@@ -63,10 +65,12 @@ export const quotaHandlers: OperationHandlers = {
           metadata: { kind: trip.kind, resetsAt, tokensRequested: input.tokens, model: input.model ?? null },
         })
       }
-    })
-    throw new HttpProblem(
-      { type: problemTypes.rateLimited, title: 'AI quota reached', status: 429, detail: message, state, resetsAt, message },
-      { 'Retry-After': String(Math.max(1, Math.ceil((Date.parse(resetsAt) - Date.now()) / 1000))) },
+    }
+    throw new CommitThenReject(
+      new HttpProblem(
+        { type: problemTypes.rateLimited, title: 'AI quota reached', status: 429, detail: message, state, resetsAt, message },
+        { 'Retry-After': String(Math.max(1, Math.ceil((Date.parse(resetsAt) - Date.now()) / 1000))) },
+      ),
     )
   },
 }
