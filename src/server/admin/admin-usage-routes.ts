@@ -15,9 +15,10 @@ export const nearCeilingRatio = 0.8
 export const adminUsageHandlers: OperationHandlers = {
   async adminUsage(context, input) {
     const call = await operatorCall(context)
-    const to = input.to ? new Date(input.to) : new Date()
-    const from = input.from ? new Date(input.from) : new Date(to.getTime() - (input.bucket === 'hour' ? 2 : 30) * 86_400_000)
     const bucketMillis = input.bucket === 'hour' ? 3_600_000 : 86_400_000
+    // By default whole buckets: up to the end of the current one, 48 hours or 30 days back.
+    const to = input.to ? new Date(input.to) : new Date(Math.ceil((Date.now() + 1) / bucketMillis) * bucketMillis)
+    const from = input.from ? new Date(input.from) : new Date(to.getTime() - (input.bucket === 'hour' ? 48 : 30) * bucketMillis)
     if (from >= to) throw problems.badRequest('"from" must be before "to"', [{ path: 'from', message: 'must be before to' }])
     if ((to.getTime() - from.getTime()) / bucketMillis > maximumBuckets) {
       throw problems.badRequest(`that range has more than ${maximumBuckets} ${input.bucket} buckets; use day buckets or a shorter range`, [{ path: 'bucket', message: 'too many buckets' }])
@@ -71,7 +72,7 @@ export const adminUsageHandlers: OperationHandlers = {
           await client.query<{ tenant_id: string; name: string; month_tokens: string; monthly_token_ceiling: string }>(
             `SELECT q.tenant_id, t.name, q.month_tokens, q.monthly_token_ceiling FROM ai_quotas q JOIN tenants t ON t.id = q.tenant_id
               WHERE q.month_window_start = date_trunc('month', now(), 'UTC') AND q.monthly_token_ceiling > 0
-                AND q.month_tokens >= q.monthly_token_ceiling * $1 AND t.deleted_at IS NULL
+                AND q.month_tokens >= q.monthly_token_ceiling * $1::numeric AND t.deleted_at IS NULL
               ORDER BY q.month_tokens::numeric / q.monthly_token_ceiling DESC LIMIT 20`,
             [nearCeilingRatio],
           )
