@@ -12,6 +12,7 @@ import { formatChecks, runDoctor } from './doctor.js'
 import { loadEnvFile } from './env-file.js'
 import { migrateCommand } from './migrate.js'
 import { rotateKeysCommand } from './rotate-keys.js'
+import { seedDemoCommand } from './seed-demo.js'
 import { verifyAuditCommand } from './verify-audit.js'
 import { serveCommand } from './serve.js'
 
@@ -94,6 +95,15 @@ export function buildProgram(): Command {
     .action(async (options: CommonOptions & { jwt?: boolean; encryption?: boolean }) => {
       const { config, log } = await setUp(options, {}, true)
       await rotateKeysCommand(config, log, print, { jwt: Boolean(options.jwt), encryption: Boolean(options.encryption) })
+    })
+
+  withCommonOptions(program.command('seed-demo'))
+    .description('fill the install with realistic demo tenants, members, keys, integrations, usage and audit history')
+    .option('--tenants <n>', 'how many tenants (default 50)')
+    .option('--audit-rows <n>', 'how many audit events (default 100000)')
+    .action(async (options: CommonOptions & { tenants?: string; auditRows?: string }) => {
+      const { config, log } = await setUp(options, {}, true)
+      await seedDemoCommand(config, log, print, { tenants: options.tenants, auditRows: options.auditRows })
     })
 
   return program
