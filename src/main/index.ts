@@ -1,51 +1,92 @@
 /**
  * @module main
- * Lifecycle only: single instance, embedded backend, window, bridge; stop everything on quit.
+ * The Electron adapter: single instance, credential store, embedded backend on a loopback port,
+ * window, bridge, native save dialog; everything stops in order on quit. Logic lives in the
+ * Electron-free modules next to this one.
  */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, ipcMain, BrowserWindow } from 'electron'
-import { rpcChannel, eventChannel } from '@shared/bridge.js'
+import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { eventChannel, rpcChannel } from '@shared/bridge.js'
 import { startBackend, type RunningBackend } from '../server/backend.js'
 import { loadConfig } from '../server/config.js'
-import { createLogger } from '../server/log.js'
 import { oneLineMessage } from '../server/errors.js'
+import { createLogger } from '../server/log.js'
+import { createKeychainVault } from '../server/secrets/keychain-vault.js'
+import { onShutdownSignal } from '../server/shutdown.js'
+import { ConnectionManager, type BackendState } from './connection-manager.js'
+import { openCredentialStore } from './credential-store.js'
+import { installApplicationMenu } from './menu.js'
 import { createRpcRouter } from './rpc-router.js'
-import { createConsoleWindow, preloadFile, rendererFile } from './window.js'
+import { trustedSenderCheck } from './trusted-sender.js'
+import { createConsoleWindow, preloadFile, rendererFile, windowStateOf } from './window.js'
 
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const log = createLogger()
+const development = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL)
 let backend: RunningBackend | null = null
+let backendState: BackendState = { state: 'starting', url: null, message: null }
 
-if (!app.requestSingleInstanceLock()) app.quit()
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.whenReady().then(async () => {
+    installApplicationMenu(development)
+    const credentials = await openCredentialStore(createKeychainVault())
+    const connections = new ConnectionManager({
+      settingsPath: join(app.getPath('userData'), 'settings.json'),
+      credentials,
+      embeddedBackend: () => backendState,
+      onSessionEnded: async () => send('session-changed', await connections.status()),
+    })
+    const settings = await connections.settingsSnapshot()
+    const window = createConsoleWindow({ preloadPath: preloadFile(mainDir), rendererUrl: process.env.ELECTRON_RENDERER_URL, rendererFile: rendererFile(mainDir), state: settings.window, development })
+    const send = (event: string, payload: unknown): void => {
+      if (!window.isDestroyed()) window.webContents.send(eventChannel, event, payload)
+    }
+    window.on('close', () => void connections.updateSettings((current) => (current.window = windowStateOf(window))))
 
-const rendererDevUrl = process.env.ELECTRON_RENDERER_URL
-const isTrustedSender = (url: string): boolean =>
-  rendererDevUrl ? url.startsWith(rendererDevUrl) : url.startsWith('file://') && url.includes('/renderer/index.html')
+    const route = createRpcRouter({
+      isTrustedSender: trustedSenderCheck({ rendererFile: rendererFile(mainDir), devServerUrl: development ? process.env.ELECTRON_RENDERER_URL : undefined }),
+      connections,
+      chooseSavePath: async (suggestedName) => {
+        const result = await dialog.showSaveDialog(window, { defaultPath: join(app.getPath('downloads'), suggestedName), filters: [{ name: 'CSV', extensions: ['csv'] }] })
+        return result.canceled || !result.filePath ? null : result.filePath
+      },
+      emit: (event, payload) => send(event, payload),
+    })
+    ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown, options: unknown) => route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input, options))
 
-const route = createRpcRouter({ backendUrl: () => backend?.url ?? null, isTrustedSender })
-ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown) => route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input))
+    try {
+      const config = loadConfig(process.env, { dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'), port: 0, host: '127.0.0.1' })
+      backend = await startBackend(config, log, { loopbackHostOnly: true })
+      backendState = { state: 'ready', url: backend.url, message: null }
+    } catch (error) {
+      backendState = { state: 'failed', url: null, message: oneLineMessage(error) }
+      log.error({ err: { message: backendState.message } }, 'embedded backend failed to start')
+    }
+    send('session-changed', await connections.status())
+  })
 
-app.whenReady().then(async () => {
-  const window = createConsoleWindow({ preloadPath: preloadFile(mainDir), rendererUrl: rendererDevUrl, rendererFile: rendererFile(mainDir) })
-  const send = (payload: unknown): void => window.webContents.send(eventChannel, 'backend-status', payload)
-  send({ state: 'starting' })
-  try {
-    const config = loadConfig(process.env, { dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'), port: 0, host: '127.0.0.1' })
-    backend = await startBackend(config, log)
-    send({ state: 'ready' })
-  } catch (error) {
-    log.error({ err: { message: oneLineMessage(error) } }, 'backend failed to start')
-    send({ state: 'failed', message: oneLineMessage(error) })
+  let stopping = false
+  const stopBackend = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    await backend?.close().catch((error: Error) => log.error({ err: { message: error.message } }, 'stopping the backend failed'))
   }
-})
-
-let quitting = false
-app.on('before-quit', (event) => {
-  if (quitting || !backend) return
-  event.preventDefault()
-  quitting = true
-  void backend.close().finally(() => app.quit())
-})
-app.on('window-all-closed', () => app.quit())
-app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
+  app.on('before-quit', (event) => {
+    if (stopping || !backend) return
+    event.preventDefault()
+    void stopBackend().finally(() => app.quit())
+  })
+  onShutdownSignal(async () => {
+    await stopBackend()
+    app.quit()
+  })
+  app.on('window-all-closed', () => app.quit())
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows()
+    if (window?.isMinimized()) window.restore()
+    window?.focus()
+  })
+}

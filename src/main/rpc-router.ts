@@ -1,47 +1,141 @@
 /**
  * @module rpc-router
- * Main's side of the bridge, free of Electron so it is tested under Node: accepts a call only
- * from the app's own page, only for an operation of the contract, with input that passes the
- * contract's schema; calls the backend over HTTP and validates the answer too.
+ * Main's side of the bridge, free of Electron so it is tested under Node. A call is accepted only
+ * from the app's own page (the sender frame's URL), only for an operation of the contract (HTTP
+ * or local), and only with input that passes the operation's schema; HTTP operations go through
+ * the active connection's API client, whose answers are validated too. Whatever happens, the
+ * renderer gets a value or a problem: never a token, a secret or a stack.
  */
-import { apiBasePath, isOperationName, operations } from '@shared/contract.js'
-import type { BridgeResult } from '@shared/bridge.js'
-import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
+import { randomUUID } from 'node:crypto'
+import { isOperationName, operations, type OperationName } from '@shared/contract.js'
+import { callOptionsSchema, isLocalOperation, localOperations, type BridgeEventName, type BridgeEvents, type LocalOperationName } from '@shared/bridge.js'
+import { problemTypes, type Problem } from '@shared/problem.js'
+import type { ApiResult } from './api-client.js'
+import { ConnectionUrlError } from './connection-url.js'
+import type { ConnectionManager } from './connection-manager.js'
+import { writeCsvStream } from './csv-export.js'
 
 export interface RpcCaller {
   /** URL of the frame that sent the call. */
   senderUrl: string
 }
 
-const problem = (status: number, type: string, title: string, detail: string): Problem => ({ type, title, status, detail })
+export interface RpcRouterOptions {
+  isTrustedSender: (url: string) => boolean
+  connections: ConnectionManager
+  /** The native save dialog; null when the person cancels it. */
+  chooseSavePath: (suggestedName: string) => Promise<string | null>
+  emit: <Event extends BridgeEventName>(event: Event, payload: BridgeEvents[Event]) => void
+}
 
-export function createRpcRouter(options: { backendUrl: () => string | null; isTrustedSender: (url: string) => boolean; fetch?: typeof fetch }) {
-  const fetchImpl = options.fetch ?? fetch
-  return async function route(caller: RpcCaller, operation: unknown, input: unknown): Promise<BridgeResult<never>> {
+type RouteResult = { ok: true; value: unknown } | { ok: false; problem: Problem }
+
+const problem = (status: number, type: string, title: string, detail: string, errors?: Problem['errors']): RouteResult => ({
+  ok: false,
+  problem: { type, title, status, detail, ...(errors ? { errors } : {}) },
+})
+
+function validationProblem(issues: Array<{ path: PropertyKey[]; message: string }>): RouteResult {
+  return problem(400, problemTypes.validation, 'Invalid input', 'the input does not match the operation', issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })))
+}
+
+export function createRpcRouter(options: RpcRouterOptions) {
+  const exports = new Map<string, AbortController>()
+
+  async function status() {
+    return options.connections.status()
+  }
+
+  async function statusChanged() {
+    const current = await status()
+    options.emit('session-changed', current)
+    return current
+  }
+
+  const local: { [Name in LocalOperationName]: (input: never, accessReason?: string) => Promise<RouteResult> } = {
+    sessionStatus: async () => ({ ok: true, value: await status() }),
+    listConnections: async () => ({ ok: true, value: await options.connections.list() }),
+    addConnection: async (input: { name: string; url: string }) => {
+      try {
+        return { ok: true, value: await options.connections.add(input.name, input.url) }
+      } catch (error) {
+        if (error instanceof ConnectionUrlError) return problem(400, problemTypes.validation, 'Invalid connection', error.message, [{ path: 'url', message: error.message }])
+        throw error
+      }
+    },
+    removeConnection: async (input: { id: string }) => ({ ok: true, value: { removed: await options.connections.remove(input.id) } }),
+    selectConnection: async (input: { id: string }) => {
+      try {
+        await options.connections.select(input.id)
+      } catch {
+        return problem(404, problemTypes.notFound, 'No such connection', 'that connection is not saved')
+      }
+      return { ok: true, value: await statusChanged() }
+    },
+    signIn: async (input: { email: string; password: string }) => {
+      const client = await options.connections.activeClient()
+      if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
+      const result = await client.signIn(input.email, input.password)
+      if (!result.ok) return result
+      return { ok: true, value: await statusChanged() }
+    },
+    signOut: async () => {
+      await (await options.connections.activeClient())?.signOut()
+      return { ok: true, value: await statusChanged() }
+    },
+    exportAuditCsv: async (input: { tenantId?: string }, accessReason?: string) => {
+      const client = await options.connections.activeClient()
+      if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
+      const exportId = randomUUID()
+      const path = await options.chooseSavePath(`audit-${input.tenantId ?? 'all-tenants'}-${new Date().toISOString().slice(0, 10)}.csv`)
+      if (!path) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
+      const controller = new AbortController()
+      exports.set(exportId, controller)
+      try {
+        const operation: OperationName = input.tenantId && !accessReason ? 'exportAuditLogs' : 'adminExportAuditLogs'
+        const download = await client.download(operation, input, { accessReason, signal: controller.signal })
+        if (!download.ok) return download
+        const result = await writeCsvStream(download.value, path, { signal: controller.signal, onProgress: (progress) => options.emit('export-progress', { exportId, ...progress }) })
+        return { ok: true, value: { exportId, path: result.outcome === 'done' ? path : null, rows: result.rows, bytes: result.bytes, outcome: result.outcome } }
+      } catch (error) {
+        if (controller.signal.aborted) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
+        throw error
+      } finally {
+        exports.delete(exportId)
+      }
+    },
+    cancelExport: async (input: { exportId: string }) => {
+      const controller = exports.get(input.exportId)
+      controller?.abort()
+      return { ok: true, value: { cancelled: Boolean(controller) } }
+    },
+  }
+
+  return async function route(caller: RpcCaller, operation: unknown, input: unknown, callOptions?: unknown): Promise<RouteResult> {
     if (!options.isTrustedSender(caller.senderUrl)) {
-      return { ok: false, problem: problem(403, problemTypes.forbidden, 'Forbidden', 'calls are accepted from the console page only') }
+      return problem(403, problemTypes.forbidden, 'Forbidden', 'calls are accepted from the console page only')
     }
-    if (!isOperationName(operation)) {
-      return { ok: false, problem: problem(400, problemTypes.badRequest, 'Unknown operation', 'no such operation') }
-    }
-    const definition = operations[operation]
-    const parsedInput = definition.input.safeParse(input ?? {})
-    if (!parsedInput.success) {
-      return { ok: false, problem: { ...problem(400, problemTypes.validation, 'Invalid input', 'the input does not match the operation'), errors: parsedInput.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) } }
-    }
-    const baseUrl = options.backendUrl()
-    if (!baseUrl) return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend not ready', 'the backend is still starting') }
-    let response: Response
+    const parsedOptions = callOptionsSchema.safeParse(callOptions ?? {})
+    if (!parsedOptions.success) return validationProblem(parsedOptions.error.issues)
     try {
-      response = await fetchImpl(`${baseUrl}${apiBasePath}${definition.path}`, { method: definition.method, headers: { accept: 'application/json' } })
+      if (isLocalOperation(operation)) {
+        const parsed = localOperations[operation].input.safeParse(input ?? {})
+        if (!parsed.success) return validationProblem(parsed.error.issues)
+        const result = await local[operation](parsed.data as never, parsedOptions.data.accessReason)
+        if (!result.ok) return result
+        return { ok: true, value: localOperations[operation].output.parse(result.value) }
+      }
+      if (!isOperationName(operation)) return problem(400, problemTypes.badRequest, 'Unknown operation', 'no such operation')
+      const parsed = operations[operation].input.safeParse(input ?? {})
+      if (!parsed.success) return validationProblem(parsed.error.issues)
+      const client = await options.connections.activeClient()
+      if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
+      const result: ApiResult<unknown> = await client.perform(operation, parsed.data as Record<string, unknown>, { accessReason: parsedOptions.data.accessReason })
+      return result
     } catch {
-      return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', 'the backend did not answer') }
+      return problem(500, problemTypes.internal, 'Something went wrong', 'the console could not complete this; try again')
     }
-    const body: unknown = await response.json().catch(() => null)
-    const output = definition.output.safeParse(body)
-    if (output.success) return { ok: true, value: output.data as never }
-    const answeredProblem = problemSchema.safeParse(body)
-    if (answeredProblem.success) return { ok: false, problem: { ...answeredProblem.data } }
-    return { ok: false, problem: problem(502, problemTypes.internal, 'Unexpected answer', `the backend answered ${response.status} with an unexpected body`) }
   }
 }
+
+export type RpcRoute = ReturnType<typeof createRpcRouter>

@@ -21,6 +21,7 @@ import { memberHandlers } from './members/member-routes.js'
 import { installAuthenticate } from './middleware/authenticate.js'
 import { installCookies } from './middleware/cookies.js'
 import { installErrorHandler, installNotFound } from './middleware/errors.js'
+import { installHostCheck } from './middleware/host-check.js'
 import { installIpRateLimit } from './middleware/rate-limit.js'
 import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
@@ -48,11 +49,17 @@ export const operationHandlers: OperationHandlers = {
   ...openApiHandlers,
 }
 
-export function createApp(deps: AppDependencies): Express {
+export interface AppOptions {
+  /** Serve only requests whose Host is one of these (the desktop app's embedded backend). */
+  allowedHosts?: () => readonly string[]
+}
+
+export function createApp(deps: AppDependencies, options: AppOptions = {}): Express {
   const app = express()
   app.set('trust proxy', false)
   app.set('etag', false)
   installSecurityHeaders(app, { tls: deps.tls })
+  if (options.allowedHosts) installHostCheck(app, options.allowedHosts)
   installRequestContext(app, deps.log)
   installIpRateLimit(app, deps.rateLimits)
   app.use(apiBasePath, healthRoutes(deps.pools.app))

@@ -11,6 +11,7 @@ import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
 import { listen, loadTlsCredentials, type ListeningServer } from './http-server.js'
+import { loopbackHosts } from './middleware/host-check.js'
 import type { Logger } from './log.js'
 import { createServerDependencies } from './server-dependencies.js'
 import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
@@ -56,7 +57,14 @@ export async function prepareDatabase(config: LimenaConfig, log: Logger, factori
   }
 }
 
-export async function startBackend(config: LimenaConfig, log: Logger, factories?: VaultFactories): Promise<RunningBackend> {
+export interface BackendOptions {
+  factories?: VaultFactories
+  /** Answer only requests addressed to the loopback address and port listened on (desktop app). */
+  loopbackHostOnly?: boolean
+}
+
+export async function startBackend(config: LimenaConfig, log: Logger, options: BackendOptions = {}): Promise<RunningBackend> {
+  const { factories } = options
   const tls = config.tlsCertFile && config.tlsKeyFile ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }) : undefined
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
@@ -69,8 +77,10 @@ export async function startBackend(config: LimenaConfig, log: Logger, factories?
       requestsPerMinute: config.requestsPerMinute,
       reloadEncryptionKeys: async () => (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
     })
-    const app = createApp(deps)
+    let port = 0
+    const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
     listening = await listen(app, { host: config.host, port: config.port, tls })
+    port = listening.port
   } catch (error) {
     await prepared.close()
     throw error

@@ -112,6 +112,8 @@ export function withDatabaseName(databaseUrl: string, database: string): string 
  * reused.
  */
 export function abandonConnection(client: DbClient): void {
+  // The client reports the cut as an error event; it is expected here, and unhandled it would crash the process.
+  client.on('error', () => undefined)
   const connection = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
   connection?.stream?.destroy()
 }

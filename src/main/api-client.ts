@@ -1,0 +1,234 @@
+/**
+ * @module api-client
+ * Main's HTTP client of one backend. It keeps the access token in memory and the refresh and CSRF
+ * tokens in the connection's SessionStore (the OS keychain), builds requests from the shared
+ * contract, validates answers with it, and refreshes the access token before it expires or when
+ * the backend answers 401. Concurrent callers share one refresh: two refreshes with the same
+ * token would look like token theft to the backend, which would revoke the session.
+ */
+import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName, type Session } from '@shared/contract.js'
+import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
+import type { SessionStore } from './credential-store.js'
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; problem: Problem }
+
+/** Signals that the session is over (revoked, expired, or signed out elsewhere). */
+export const sessionEndedType = 'urn:limena:problem:session-ended'
+
+const refreshMarginMillis = 60_000
+
+function problem(status: number, type: string, title: string, detail: string): Problem {
+  return { type, title, status, detail }
+}
+
+/** Only the problem fields the contract knows leave main: no stack, no request internals. */
+export function sanitiseProblem(body: unknown, status: number): Problem {
+  const parsed = problemSchema.safeParse(body)
+  if (parsed.success) return parsed.data
+  return problem(status, problemTypes.internal, 'Unexpected answer', `the backend answered ${status} without a problem description`)
+}
+
+function cookieValue(setCookies: string[], name: string): string | null | undefined {
+  for (const line of setCookies) {
+    const [pair] = line.split(';')
+    const separator = pair!.indexOf('=')
+    if (pair!.slice(0, separator).trim() !== name) continue
+    const value = decodeURIComponent(pair!.slice(separator + 1))
+    return value === '' ? null : value
+  }
+  return undefined
+}
+
+export function buildRequest(definition: OperationDefinition, input: Record<string, unknown>): { path: string; query: URLSearchParams; body: Record<string, unknown> | null } {
+  const remaining = { ...input }
+  const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+    const value = remaining[name]
+    delete remaining[name]
+    return encodeURIComponent(String(value))
+  })
+  const query = new URLSearchParams()
+  if (definition.method === 'GET' || definition.method === 'DELETE') {
+    for (const [key, value] of Object.entries(remaining)) if (value !== undefined && value !== null) query.set(key, String(value))
+    return { path, query, body: null }
+  }
+  return { path, query, body: remaining }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string
+  store: SessionStore
+  fetch?: typeof fetch
+  now?: () => number
+  /** Called when the session ends without the user asking (refresh refused). */
+  onSessionEnded?: (reason: string) => void
+}
+
+export class ApiClient {
+  private accessToken: { token: string; expiresAt: number } | null = null
+  private refreshing: Promise<boolean> | null = null
+  private readonly fetchImpl: typeof fetch
+  private readonly now: () => number
+  user: Session['user'] | null = null
+  memberships: Session['memberships'] = []
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.fetchImpl = options.fetch ?? fetch
+    this.now = options.now ?? Date.now
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl
+  }
+
+  /** Drops the in-memory access token; the next call refreshes it from the stored session. */
+  forgetAccessToken(): void {
+    this.accessToken = null
+  }
+
+  async hasSession(): Promise<boolean> {
+    return this.accessToken !== null || (await this.options.store.load()) !== null
+  }
+
+  private async rememberSession(headers: Headers, fallbackCsrf?: string): Promise<void> {
+    const setCookies = headers.getSetCookie()
+    const refreshToken = cookieValue(setCookies, 'refresh_token')
+    const csrfToken = cookieValue(setCookies, 'csrf') ?? fallbackCsrf
+    if (refreshToken && csrfToken) await this.options.store.save({ refreshToken, csrfToken })
+  }
+
+  async signIn(email: string, password: string): Promise<ApiResult<Session>> {
+    const response = await this.send('POST', `${apiBasePath}/auth/login`, { email, password }, {})
+    if (!response) return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}`) }
+    const body: unknown = await response.json().catch(() => null)
+    if (!response.ok) return { ok: false, problem: sanitiseProblem(body, response.status) }
+    const session = operations.login.output.safeParse(body)
+    if (!session.success) return { ok: false, problem: problem(502, problemTypes.internal, 'Unexpected answer', 'the sign-in answer did not match the contract') }
+    this.accessToken = { token: session.data.accessToken, expiresAt: this.now() + session.data.expiresIn * 1000 }
+    this.user = session.data.user
+    this.memberships = session.data.memberships
+    await this.rememberSession(response.headers)
+    return { ok: true, value: session.data }
+  }
+
+  async signOut(): Promise<void> {
+    const stored = await this.options.store.load()
+    if (stored) {
+      await this.send('POST', `${apiBasePath}/auth/logout`, {}, { cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`, 'x-csrf-token': stored.csrfToken }).catch(() => null)
+    }
+    await this.options.store.clear()
+    this.accessToken = null
+    this.user = null
+    this.memberships = []
+  }
+
+  /** Exchanges the stored refresh token for a new access token; one exchange at a time. */
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      try {
+        const stored = await this.options.store.load()
+        if (!stored) return false
+        const response = await this.send('POST', `${apiBasePath}/auth/refresh`, {}, {
+          cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`,
+          'x-csrf-token': stored.csrfToken,
+        })
+        if (!response) return false
+        if (!response.ok) {
+          if (response.status === 401 || response.status === 403) {
+            await this.options.store.clear()
+            this.accessToken = null
+            this.user = null
+            this.memberships = []
+            this.options.onSessionEnded?.('Your session has ended (it was revoked or expired). Sign in again.')
+          }
+          return false
+        }
+        const body = operations.refresh.output.safeParse(await response.json().catch(() => null))
+        if (!body.success) return false
+        this.accessToken = { token: body.data.accessToken, expiresAt: this.now() + body.data.expiresIn * 1000 }
+        await this.rememberSession(response.headers, stored.csrfToken)
+        if (!this.user) await this.loadCaller()
+        return true
+      } finally {
+        this.refreshing = null
+      }
+    })()
+    return this.refreshing
+  }
+
+  private async loadCaller(): Promise<void> {
+    const me = await this.perform('me', {}, {})
+    const caller = me.ok ? operations.me.output.safeParse(me.value) : null
+    if (caller?.success && caller.data.kind === 'user') {
+      this.user = caller.data.user
+      this.memberships = caller.data.memberships
+    }
+  }
+
+  /** Resumes a stored session (at start): true when the refresh token still works. */
+  async resume(): Promise<boolean> {
+    return this.refresh()
+  }
+
+  private async send(method: string, path: string, body: Record<string, unknown> | null, headers: Record<string, string>, signal?: AbortSignal): Promise<Response | null> {
+    try {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers: { accept: 'application/json, text/csv', ...(body && method !== 'GET' && method !== 'DELETE' ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body && method !== 'GET' && method !== 'DELETE' ? JSON.stringify(body) : undefined,
+        redirect: 'error',
+        signal,
+      })
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error
+      return null
+    }
+  }
+
+  private async authorisedResponse(name: OperationName, input: Record<string, unknown>, accessReason: string | undefined, signal?: AbortSignal): Promise<Response | Problem> {
+    const definition = operations[name] as OperationDefinition
+    const request = buildRequest(definition, input)
+    const attempt = async (): Promise<Response | null> => {
+      const headers: Record<string, string> = {}
+      if (this.accessToken) headers.authorization = `Bearer ${this.accessToken.token}`
+      if (stateChangingMethods.has(definition.method)) {
+        const stored = await this.options.store.load()
+        if (stored) {
+          headers['x-csrf-token'] = stored.csrfToken
+          headers.cookie = `csrf=${stored.csrfToken}`
+        }
+      }
+      if (accessReason) headers['x-access-reason'] = accessReason
+      const query = request.query.toString()
+      return this.send(definition.method, `${apiBasePath}${request.path}${query ? `?${query}` : ''}`, request.body, headers, signal)
+    }
+    if (definition.access !== 'public' && (!this.accessToken || this.accessToken.expiresAt - this.now() < refreshMarginMillis)) await this.refresh()
+    let response = await attempt()
+    if (response?.status === 401 && definition.access !== 'public' && (await this.refresh())) response = await attempt()
+    if (!response) return problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}; retrying`)
+    if (response.status === 401) {
+      return { ...sanitiseProblem(await response.json().catch(() => null), 401), type: sessionEndedType, title: 'Signed out', detail: 'Your session has ended. Sign in again.' }
+    }
+    return response
+  }
+
+  /** Performs an operation of the contract; the answer is validated by its output schema. */
+  async perform<Name extends OperationName>(name: Name, input: Record<string, unknown>, options: { accessReason?: string }): Promise<ApiResult<unknown>> {
+    const definition = operations[name] as OperationDefinition
+    const response = await this.authorisedResponse(name, input, options.accessReason)
+    if (!(response instanceof Response)) return { ok: false, problem: response }
+    if (!response.ok) return { ok: false, problem: sanitiseProblem(await response.json().catch(() => null), response.status) }
+    if (response.status === 204) return { ok: true, value: undefined }
+    const body: unknown = await response.json().catch(() => null)
+    const output = definition.output.safeParse(body)
+    if (!output.success) return { ok: false, problem: problem(502, problemTypes.internal, 'Unexpected answer', `the backend's answer to ${name} did not match the contract`) }
+    return { ok: true, value: output.data }
+  }
+
+  /** A streamed download (CSV export): the response body, or the problem. */
+  async download(name: OperationName, input: Record<string, unknown>, options: { accessReason?: string; signal?: AbortSignal }): Promise<ApiResult<ReadableStream<Uint8Array>>> {
+    const response = await this.authorisedResponse(name, input, options.accessReason, options.signal)
+    if (!(response instanceof Response)) return { ok: false, problem: response }
+    if (!response.ok || !response.body) return { ok: false, problem: sanitiseProblem(await response.json().catch(() => null), response.status) }
+    return { ok: true, value: response.body }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * @module connection-manager
+ * The connections the console knows (the embedded install, and remote backends by URL), the
+ * active one, and an API client per connection whose session lives in the credential store.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Connection, SessionStatus } from '@shared/bridge.js'
+import { ApiClient } from './api-client.js'
+import { normaliseConnectionUrl } from './connection-url.js'
+import type { CredentialStore } from './credential-store.js'
+import { readSettings, writeSettings, type Settings } from './settings-file.js'
+
+export const embeddedConnectionId = 'embedded'
+
+export interface BackendState {
+  state: 'starting' | 'ready' | 'failed'
+  url: string | null
+  message: string | null
+}
+
+export class ConnectionManager {
+  private settings: Settings | null = null
+  private readonly clients = new Map<string, ApiClient>()
+
+  constructor(
+    private readonly options: {
+      settingsPath: string
+      credentials: CredentialStore
+      embeddedBackend: () => BackendState
+      fetch?: typeof fetch
+      onSessionEnded?: (connectionId: string, reason: string) => void
+    },
+  ) {}
+
+  private async loaded(): Promise<Settings> {
+    this.settings ??= await readSettings(this.options.settingsPath)
+    return this.settings
+  }
+
+  private async save(): Promise<void> {
+    if (this.settings) await writeSettings(this.options.settingsPath, this.settings)
+  }
+
+  async settingsSnapshot(): Promise<Settings> {
+    return structuredClone(await this.loaded())
+  }
+
+  async updateSettings(change: (settings: Settings) => void): Promise<void> {
+    change(await this.loaded())
+    await this.save()
+  }
+
+  async list(): Promise<{ items: Connection[]; activeId: string | null }> {
+    const settings = await this.loaded()
+    const embedded: Connection = { id: embeddedConnectionId, name: 'This computer (embedded)', kind: 'embedded', url: this.options.embeddedBackend().url }
+    return {
+      items: [embedded, ...settings.connections.map((connection) => ({ id: connection.id, name: connection.name, kind: 'remote' as const, url: connection.url }))],
+      activeId: settings.activeConnectionId,
+    }
+  }
+
+  async add(name: string, url: string): Promise<Connection> {
+    const origin = normaliseConnectionUrl(url)
+    const connection = { id: randomUUID(), name, url: origin }
+    await this.updateSettings((settings) => settings.connections.push(connection))
+    return { ...connection, kind: 'remote' }
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const settings = await this.loaded()
+    if (id === embeddedConnectionId || !settings.connections.some((connection) => connection.id === id)) return false
+    await this.clientFor(id)?.signOut()
+    await this.options.credentials.sessionFor(id).clear()
+    this.clients.delete(id)
+    await this.updateSettings((current) => {
+      current.connections = current.connections.filter((connection) => connection.id !== id)
+      if (current.activeConnectionId === id) current.activeConnectionId = embeddedConnectionId
+    })
+    return true
+  }
+
+  async select(id: string): Promise<void> {
+    const { items } = await this.list()
+    if (!items.some((item) => item.id === id)) throw new Error('no such connection')
+    await this.updateSettings((settings) => {
+      settings.activeConnectionId = id
+    })
+  }
+
+  private urlOf(id: string): string | null {
+    if (id === embeddedConnectionId) return this.options.embeddedBackend().url
+    return this.settings?.connections.find((connection) => connection.id === id)?.url ?? null
+  }
+
+  private clientFor(id: string): ApiClient | null {
+    const url = this.urlOf(id)
+    if (!url) return null
+    const existing = this.clients.get(id)
+    if (existing && existing.baseUrl === url) return existing
+    const client = new ApiClient({
+      baseUrl: url,
+      store: this.options.credentials.sessionFor(id),
+      fetch: this.options.fetch,
+      onSessionEnded: (reason) => this.options.onSessionEnded?.(id, reason),
+    })
+    this.clients.set(id, client)
+    return client
+  }
+
+  async activeClient(): Promise<ApiClient | null> {
+    const settings = await this.loaded()
+    return settings.activeConnectionId ? this.clientFor(settings.activeConnectionId) : null
+  }
+
+  async status(): Promise<SessionStatus> {
+    const settings = await this.loaded()
+    const { items } = await this.list()
+    const connection = items.find((item) => item.id === settings.activeConnectionId) ?? null
+    const backend = this.options.embeddedBackend()
+    const client = await this.activeClient()
+    let signedIn = false
+    if (client) signedIn = client.user !== null || ((await client.hasSession()) && (await client.resume()))
+    return {
+      connection,
+      backend: connection?.kind === 'remote' ? 'ready' : backend.state,
+      backendMessage: connection?.kind === 'remote' ? null : backend.message,
+      signedIn,
+      user: signedIn ? client!.user : null,
+      memberships: signedIn ? client!.memberships : [],
+      credentialStore: this.options.credentials.mode,
+      credentialStoreMessage: this.options.credentials.message,
+    }
+  }
+}

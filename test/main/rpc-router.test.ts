@@ -1,0 +1,218 @@
+/**
+ * Main's bridge router and API client, under Node, against a real backend and database: sender
+ * checks, validation before anything reaches the network, sign-in without any token reaching the
+ * renderer, refresh on expiry and on a 401 (one refresh for concurrent calls), a revoked session
+ * ending cleanly, problem mapping, operator reasons, and CSV export with progress and cancel.
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { BridgeEventName, BridgeEvents } from '../../src/shared/bridge.js'
+import { ConnectionManager } from '../../src/main/connection-manager.js'
+import { memoryVault, type CredentialStore } from '../../src/main/credential-store.js'
+import { createRpcRouter, type RpcRoute } from '../../src/main/rpc-router.js'
+import { sessionEndedType } from '../../src/main/api-client.js'
+import { useTestDatabase } from '../support/test-database.js'
+import { createUser, useTestServer } from '../support/test-server.js'
+
+const database = useTestDatabase()
+const server = useTestServer(database)
+const page = 'file:///app/out/renderer/index.html'
+const trusted = { senderUrl: page }
+let route: RpcRoute
+let connections: ConnectionManager
+const events: Array<{ event: BridgeEventName; payload: unknown }> = []
+const requests: Array<{ method: string; url: string }> = []
+let corruptNextAuthorization = false
+let savePath: string | null = null
+let onProgress: ((payload: BridgeEvents['export-progress']) => void) | null = null
+
+const recordingFetch: typeof fetch = async (input, init) => {
+  const url = String(input)
+  requests.push({ method: init?.method ?? 'GET', url })
+  const headers = { ...(init?.headers as Record<string, string>) }
+  if (corruptNextAuthorization && headers.authorization) {
+    corruptNextAuthorization = false
+    headers.authorization = 'Bearer not.a.valid-token'
+  }
+  return fetch(input, { ...init, headers })
+}
+
+function sessionStore(): CredentialStore {
+  const vault = memoryVault()
+  return {
+    mode: 'keychain',
+    message: null,
+    sessionFor: (id) => ({
+      load: async () => {
+        const value = await vault.get(id)
+        return value ? JSON.parse(value) : null
+      },
+      save: (session) => vault.set(id, JSON.stringify(session)),
+      clear: async () => void (await vault.delete(id)),
+    }),
+  }
+}
+
+beforeAll(async () => {
+  await createUser(database(), { email: 'console@example.test', password: 'console password 1', platformAdmin: true })
+  const settingsDir = await mkdtemp(join(tmpdir(), 'limena-main-'))
+  connections = new ConnectionManager({
+    settingsPath: join(settingsDir, 'settings.json'),
+    credentials: sessionStore(),
+    embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
+    fetch: recordingFetch,
+    onSessionEnded: async () => events.push({ event: 'session-changed', payload: await connections.status() }),
+  })
+  route = createRpcRouter({
+    isTrustedSender: (url) => url === page,
+    connections,
+    chooseSavePath: async () => savePath,
+    emit: (event, payload) => {
+      events.push({ event, payload })
+      if (event === 'export-progress') onProgress?.(payload as BridgeEvents['export-progress'])
+    },
+  })
+})
+
+function expectNoSecrets(value: unknown): void {
+  const text = JSON.stringify(value)
+  expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./)
+  expect(text).not.toMatch(/accessToken|refreshToken|refresh_token|csrf/i)
+  expect(text).not.toMatch(/\n\s+at |node_modules/)
+}
+
+describe('the bridge router', () => {
+  it('refuses calls from any other frame before doing anything', async () => {
+    const before = requests.length
+    const result = await route({ senderUrl: 'https://evil.example/' }, 'listTenants', {})
+    expect(result).toMatchObject({ ok: false, problem: { status: 403 } })
+    expect((await route({ senderUrl: `${page}.evil.html` }, 'sessionStatus', {})).ok).toBe(false)
+    expect(requests.length).toBe(before)
+  })
+
+  it('refuses unknown operations and invalid input without reaching the network', async () => {
+    const before = requests.length
+    expect(await route(trusted, 'dropDatabase', {})).toMatchObject({ ok: false, problem: { status: 400, title: 'Unknown operation' } })
+    const invalid = await route(trusted, 'createTenant', { name: '', slug: 'Not A Slug!' })
+    expect(invalid).toMatchObject({ ok: false, problem: { status: 400, errors: expect.arrayContaining([expect.objectContaining({ path: 'slug' })]) } })
+    expect(await route(trusted, 'signIn', { email: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
+    expect(await route(trusted, 'listTenants', {}, { accessReason: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
+    expect(requests.length).toBe(before)
+  })
+
+  it('signs in and reports the session, with no token in anything the renderer gets', async () => {
+    const wrong = await route(trusted, 'signIn', { email: 'console@example.test', password: 'wrong password entirely' })
+    expect(wrong).toMatchObject({ ok: false, problem: { status: 401 } })
+    const signedIn = await route(trusted, 'signIn', { email: 'console@example.test', password: 'console password 1' })
+    expect(signedIn).toMatchObject({ ok: true, value: { signedIn: true, user: { email: 'console@example.test', isPlatformAdmin: true }, credentialStore: 'keychain' } })
+    expectNoSecrets(signedIn)
+    expectNoSecrets(events)
+  })
+
+  it('performs contract operations and maps problems to their fields only', async () => {
+    const created = await route(trusted, 'createTenant', { name: 'Bridge Co', slug: 'bridge-co' })
+    expect(created).toMatchObject({ ok: true, value: { slug: 'bridge-co', role: 'owner' } })
+    const missing = await route(trusted, 'getTenant', { tenantId: crypto.randomUUID() })
+    expect(missing).toMatchObject({ ok: false, problem: { status: 404, type: 'urn:limena:problem:not-found' } })
+    expect(Object.keys((missing as { problem: object }).problem).sort()).toEqual(['detail', 'requestId', 'status', 'title', 'type'])
+    expectNoSecrets(created)
+  })
+
+  it('sends the access reason of operator calls', async () => {
+    expect(await route(trusted, 'adminListTenants', {})).toMatchObject({ ok: false, problem: { status: 400, detail: expect.stringMatching(/X-Access-Reason/) } })
+    expect(await route(trusted, 'adminListTenants', {}, { accessReason: 'SUP-1 checking the bridge' })).toMatchObject({ ok: true, value: { items: [expect.objectContaining({ slug: 'bridge-co' })] } })
+  })
+
+  it('refreshes a lost access token from the stored session, once for many concurrent calls', async () => {
+    ;(await connections.activeClient())!.forgetAccessToken()
+    const refreshesBefore = requests.filter((request) => request.url.endsWith('/auth/refresh')).length
+    const results = await Promise.all(Array.from({ length: 5 }, () => route(trusted, 'listTenants', {})))
+    expect(results.every((result) => result.ok)).toBe(true)
+    expect(requests.filter((request) => request.url.endsWith('/auth/refresh')).length - refreshesBefore).toBe(1)
+    expect((await route(trusted, 'listTenants', {})).ok).toBe(true)
+  })
+
+  it('refreshes and retries once when the backend answers 401', async () => {
+    corruptNextAuthorization = true
+    const result = await route(trusted, 'me', {})
+    expect(result).toMatchObject({ ok: true, value: { kind: 'user' } })
+  })
+
+  it('ends a revoked session cleanly: a session-ended problem and a session-changed event', async () => {
+    const admin = await database().admin()
+    await admin.query("UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = 'console@example.test')")
+    await admin.end()
+    ;(await connections.activeClient())!.forgetAccessToken()
+    const result = await route(trusted, 'listTenants', {})
+    expect(result).toMatchObject({ ok: false, problem: { type: sessionEndedType, status: 401 } })
+    const status = await route(trusted, 'sessionStatus', {})
+    expect(status).toMatchObject({ ok: true, value: { signedIn: false } })
+    expect(events.some((entry) => entry.event === 'session-changed' && (entry.payload as { signedIn: boolean }).signedIn === false)).toBe(true)
+    await route(trusted, 'signIn', { email: 'console@example.test', password: 'console password 1' })
+  })
+})
+
+describe('connections', () => {
+  it('accepts https and loopback http, and refuses plain http elsewhere', async () => {
+    expect(await route(trusted, 'addConnection', { name: 'Production', url: 'https://limena.example.com/some/path' })).toMatchObject({ ok: true, value: { kind: 'remote', url: 'https://limena.example.com' } })
+    expect(await route(trusted, 'addConnection', { name: 'Local', url: 'http://127.0.0.1:7420' })).toMatchObject({ ok: true })
+    const refused = await route(trusted, 'addConnection', { name: 'Insecure', url: 'http://limena.example.com' })
+    expect(refused).toMatchObject({ ok: false, problem: { status: 400, detail: 'remote backends must use https; plain http is allowed only for 127.0.0.1 and localhost' } })
+    const list = await route(trusted, 'listConnections', {})
+    expect((list as { value: { items: unknown[] } }).value.items).toHaveLength(3)
+    expect(await route(trusted, 'selectConnection', { id: 'nope' })).toMatchObject({ ok: false, problem: { status: 404 } })
+  })
+})
+
+describe('CSV export through the bridge', () => {
+  let tenantId: string
+
+  beforeAll(async () => {
+    const tenants = await route(trusted, 'listTenants', {})
+    tenantId = (tenants as { value: { items: Array<{ id: string }> } }).value.items[0]!.id
+    const admin = await database().admin()
+    await admin.query(
+      `INSERT INTO limena.audit_logs (tenant_id, seq, action, actor_type, actor_name, metadata, prev_hash, hash)
+       SELECT $1, 1000 + g, 'tenant.updated', 'user', 'bulk@example.test', jsonb_build_object('n', g), '\\x00', '\\x00' FROM generate_series(1, 150000) g`,
+      [tenantId],
+    )
+    await admin.end()
+  })
+
+  it('writes the file with progress events, and no partial file', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'limena-export-'))
+    savePath = join(directory, 'audit.csv')
+    const result = await route(trusted, 'exportAuditCsv', { tenantId, action: 'tenant.created' })
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'done', path: savePath, rows: 1 } })
+    expect((await readFile(savePath, 'utf8')).split('\n')[0]).toMatch(/^id,at,tenant_id,action/)
+    expect(events.filter((entry) => entry.event === 'export-progress').at(-1)!.payload).toMatchObject({ done: true, rows: 1 })
+    expect(await readdir(directory)).toEqual(['audit.csv'])
+  })
+
+  it('cancels mid-stream and leaves no file behind', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'limena-export-'))
+    savePath = join(directory, 'big.csv')
+    let exportId: string | null = null
+    onProgress = (progress) => {
+      if (!exportId && !progress.done) {
+        exportId = progress.exportId
+        void route(trusted, 'cancelExport', { exportId })
+      }
+    }
+    const result = await route(trusted, 'exportAuditCsv', { tenantId })
+    onProgress = null
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'cancelled', path: null } })
+    expect(existsSync(savePath)).toBe(false)
+    expect(await readdir(directory)).toEqual([])
+  })
+
+  it('reports a cancelled save dialog as cancelled, without a request', async () => {
+    savePath = null
+    const before = requests.length
+    expect(await route(trusted, 'exportAuditCsv', { tenantId })).toMatchObject({ ok: true, value: { outcome: 'cancelled', path: null, rows: 0 } })
+    expect(requests.length).toBe(before)
+  })
+})
