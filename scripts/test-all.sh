@@ -74,6 +74,7 @@ step "npm ci" install_node_packages
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "build" npx electron-vite build --logLevel warn
+step "electronegativity" node scripts/electronegativity.mjs
 echo "::: test suites"
 run_test_suites || failures+=("tests")
 

@@ -6,7 +6,7 @@
  * schemas on each side. `on` subscribes to main's events. No token or secret crosses it.
  */
 import { z } from 'zod'
-import { operations, sessionSchema, type OperationName } from './contract.js'
+import { type operations, sessionSchema, type OperationName } from './contract.js'
 import type { Problem } from './problem.js'
 
 export const rpcChannel = 'limena:rpc'

@@ -5,6 +5,7 @@
 import type { Express } from 'express'
 import { afterAll, beforeAll } from 'vitest'
 import { createApp } from '../../src/server/app.js'
+import { loopbackHosts } from '../../src/server/middleware/host-check.js'
 import { hashPassword } from '../../src/server/crypto/passwords.js'
 import { listen, type ListeningServer, type TlsCredentials } from '../../src/server/http-server.js'
 import type { ServerDependencies } from '../../src/server/http/operation-router.js'
@@ -25,12 +26,14 @@ export interface TestServer {
 
 export async function startTestServer(
   database: TestDatabase,
-  options: { requestsPerMinute?: number; tls?: TlsCredentials; secrets?: InstallSecrets; log?: Logger; reloadEncryptionKeys?: () => Promise<EncryptionKey[]> } = {},
+  options: { requestsPerMinute?: number; tls?: TlsCredentials; secrets?: InstallSecrets; log?: Logger; reloadEncryptionKeys?: () => Promise<EncryptionKey[]>; loopbackHostOnly?: boolean } = {},
 ): Promise<TestServer> {
   const secrets = options.secrets ?? (await generateInstallSecrets())
   const deps = createServerDependencies({ pools: database.pools, secrets, log: options.log ?? silentLogger, tls: Boolean(options.tls), requestsPerMinute: options.requestsPerMinute ?? 0, reloadEncryptionKeys: options.reloadEncryptionKeys })
-  const app = createApp(deps)
+  let port = 0
+  const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
   const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })
+  port = listening.port
   return { url: listening.url, app, deps, secrets, listening, close: () => listening.close() }
 }
 
