@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { App } from './app/app'
 import { AppProviders } from './app/app-providers'
-import { BackendStatus } from './app/backend-status'
 import './app/app.css'
 
 const container = document.getElementById('root')
@@ -10,7 +10,7 @@ if (!container) throw new Error('the page has no #root element')
 createRoot(container).render(
   <StrictMode>
     <AppProviders>
-      <BackendStatus />
+      <App />
     </AppProviders>
   </StrictMode>,
 )

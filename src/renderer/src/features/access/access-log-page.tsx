@@ -1,0 +1,59 @@
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useMemo } from 'react'
+import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
+import { call } from '@renderer/lib/bridge'
+import { formatDateTime } from '@renderer/lib/format'
+import { crossTenantScope, useAccessReasons } from './access-reason'
+
+export function AccessLogPage() {
+  const reasons = useAccessReasons()
+  const log = useInfiniteQuery({
+    queryKey: ['access-log'],
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) => call('adminAccessLog', { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }, { accessReason: await reasons.ensureReason(crossTenantScope, 'the operator access log') }),
+    getNextPageParam: (last) => last.nextCursor,
+  })
+  const items = useMemo(() => log.data?.pages.flatMap((page) => page.items) ?? [], [log.data])
+  return (
+    <section className="page">
+      <header className="page-header">
+        <h1>Access log</h1>
+        <span className="muted">Every operator read and write, with the reason the tenant sees.</span>
+      </header>
+      {log.isPending && <Loading label="Loading the access log…" />}
+      {log.isError && <ErrorState error={log.error} onRetry={() => void log.refetch()} />}
+      {log.isSuccess && items.length === 0 && <EmptyState title="No operator access yet." />}
+      {items.length > 0 && (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Operator</th>
+              <th>Tenant</th>
+              <th>What</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td>{formatDateTime(item.at)}</td>
+                <td>{item.operator.name ?? item.operator.id}</td>
+                <td>{item.tenantName ?? item.tenantId}</td>
+                <td>
+                  <code>{item.action}</code> {item.what}
+                </td>
+                <td>{item.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {log.hasNextPage && (
+        <button type="button" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+          Load older entries
+        </button>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,132 @@
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useSearchParams } from 'wouter'
+import type { AuditLogItem } from '@shared/contract'
+import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
+import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
+import { formatDateTime } from '@renderer/lib/format'
+import { auditPagesQuery, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
+import { AuditDrawer } from './audit-drawer'
+import { ExportButton } from './export-button'
+
+const filterNames = ['tenantId', 'actorId', 'action', 'from', 'to', 'q'] as const
+
+/** From <input type="datetime-local"> (local time) to an ISO instant, and back. */
+const toInstant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined)
+const toLocal = (iso: string | undefined): string => (iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '')
+
+export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; fixedTenantId?: string }) {
+  const reasons = useAccessReasons()
+  const [params, setParams] = useSearchParams()
+  const filters: AuditFilterValues = useMemo(() => {
+    const values = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? undefined])) as AuditFilterValues
+    return fixedTenantId ? { ...values, tenantId: fixedTenantId } : values
+  }, [params, fixedTenantId])
+  const [draft, setDraft] = useState(filters)
+  useEffect(() => setDraft(filters), [filters])
+  const mode = operator && !fixedTenantId ? 'operator' : fixedTenantId && !operator ? 'tenant' : operator ? 'operator' : 'tenant'
+  const scope = filters.tenantId ?? crossTenantScope
+  const query = useInfiniteQuery({
+    ...auditPagesQuery(mode, filters, () => reasons.ensureReason(scope, filters.tenantId ? "this tenant's audit log" : 'audit logs across tenants')),
+    enabled: mode === 'operator' || Boolean(filters.tenantId),
+  })
+  const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data])
+  const [selected, setSelected] = useState<AuditLogItem | null>(null)
+  const scroller = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 52, overscan: 10 })
+  const virtualItems = virtualizer.getVirtualItems()
+  useEffect(() => {
+    const last = virtualItems.at(-1)
+    if (last && last.index >= items.length - 10 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage()
+  }, [virtualItems, items.length, query])
+
+  const apply = (values: AuditFilterValues) => {
+    const next = stripEmpty({ ...values, ...(fixedTenantId ? { tenantId: undefined } : {}) } as Record<string, string | undefined>)
+    const keep = params.get('tab')
+    setParams({ ...(keep ? { tab: keep } : {}), ...next } as Record<string, string>)
+  }
+
+  return (
+    <section className={fixedTenantId ? 'panel' : 'page'}>
+      {!fixedTenantId && (
+        <header className="page-header">
+          <h1>Audit log</h1>
+        </header>
+      )}
+      <form
+        className="filters"
+        aria-label="Audit filters"
+        onSubmit={(event) => {
+          event.preventDefault()
+          apply(draft)
+        }}
+      >
+        {!fixedTenantId && (
+          <label>
+            Tenant id
+            <input value={draft.tenantId ?? ''} onChange={(event) => setDraft({ ...draft, tenantId: event.target.value || undefined })} placeholder="all tenants" />
+          </label>
+        )}
+        <label>
+          Action
+          <input value={draft.action ?? ''} onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })} placeholder="auth.* or api_key.created" />
+        </label>
+        <label>
+          Actor id
+          <input value={draft.actorId ?? ''} onChange={(event) => setDraft({ ...draft, actorId: event.target.value || undefined })} />
+        </label>
+        <label>
+          From
+          <input type="datetime-local" value={toLocal(draft.from)} onChange={(event) => setDraft({ ...draft, from: toInstant(event.target.value) })} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={toLocal(draft.to)} onChange={(event) => setDraft({ ...draft, to: toInstant(event.target.value) })} />
+        </label>
+        <label>
+          Text
+          <input type="search" value={draft.q ?? ''} onChange={(event) => setDraft({ ...draft, q: event.target.value || undefined })} placeholder="names, targets, metadata" />
+        </label>
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <ExportButton filters={filters} operator={mode === 'operator'} />
+      </form>
+      {query.isPending && query.fetchStatus !== 'idle' && <Loading label="Loading audit events…" />}
+      {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isSuccess && items.length === 0 && <EmptyState title="No audit events match these filters." />}
+      {items.length > 0 && (
+        <div className="table-scroll audit-list" ref={scroller} role="list" aria-label="Audit events">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualItems.map((virtual) => {
+              const item = items[virtual.index]!
+              return (
+                <button
+                  key={item.id}
+                  type="button"
+                  role="listitem"
+                  className="audit-row"
+                  style={{ position: 'absolute', top: 0, transform: `translateY(${virtual.start}px)`, height: virtual.size }}
+                  onClick={() => setSelected(item)}
+                >
+                  <span className="audit-time">{formatDateTime(item.at)}</span>
+                  <span className="audit-action">
+                    <code>{item.action}</code>
+                  </span>
+                  <span>
+                    <strong>{item.actor.name ?? item.actor.type}</strong>
+                    {item.target.name ? ` → ${item.target.name}` : ''}
+                  </span>
+                  <span className="muted">{item.reason ? `Reason: ${item.reason}` : item.ip ?? ''}</span>
+                </button>
+              )
+            })}
+          </div>
+          {query.isFetchingNextPage && <Loading label="Loading older events…" />}
+        </div>
+      )}
+      <AuditDrawer item={selected} neighbours={items} onClose={() => setSelected(null)} />
+    </section>
+  )
+}

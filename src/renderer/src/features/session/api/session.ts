@@ -1,0 +1,53 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
+import type { SessionStatus } from '@shared/bridge'
+import { call, onBridgeEvent } from '@renderer/lib/bridge'
+
+export const sessionKeys = { status: ['session', 'status'] as const, connections: ['session', 'connections'] as const }
+
+export const sessionStatusQuery = queryOptions({ queryKey: sessionKeys.status, queryFn: () => call('sessionStatus', {}), staleTime: 30_000 })
+export const connectionsQuery = queryOptions({ queryKey: sessionKeys.connections, queryFn: () => call('listConnections', {}) })
+
+/** The session as main reports it, kept current by main's session-changed events. */
+export function useSessionStatus() {
+  const queryClient = useQueryClient()
+  useEffect(
+    () =>
+      onBridgeEvent('session-changed', (status: SessionStatus) => {
+        queryClient.setQueryData(sessionKeys.status, status)
+        if (!status.signedIn) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' })
+      }),
+    [queryClient],
+  )
+  return useQuery(sessionStatusQuery)
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) => call('signIn', input),
+    onSuccess: (status) => queryClient.setQueryData(sessionKeys.status, status),
+  })
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => call('signOut', {}),
+    onSuccess: (status) => {
+      queryClient.clear()
+      queryClient.setQueryData(sessionKeys.status, status)
+    },
+  })
+}
+
+export function useSelectConnection() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => call('selectConnection', { id }),
+    onSuccess: (status) => {
+      queryClient.clear()
+      queryClient.setQueryData(sessionKeys.status, status)
+    },
+  })
+}

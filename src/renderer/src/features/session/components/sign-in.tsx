@@ -1,0 +1,66 @@
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import type { SessionStatus } from '@shared/bridge'
+import { Banner } from '@renderer/components/ui/states'
+import { problemOf } from '@renderer/lib/bridge'
+import { connectionsQuery, useSelectConnection, useSignIn } from '../api/session'
+
+export function SignIn({ status, notice }: { status: SessionStatus; notice: string | null }) {
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const signIn = useSignIn()
+  const connections = useQuery(connectionsQuery)
+  const selectConnection = useSelectConnection()
+  const problem = problemOf(signIn.error)
+  return (
+    <main className="sign-in">
+      <form
+        className="card"
+        onSubmit={(event) => {
+          event.preventDefault()
+          signIn.mutate({ email, password })
+        }}
+      >
+        <h1>Limena Operator Console</h1>
+        {notice && <Banner tone="warning" title="Signed out.">{notice}</Banner>}
+        {status.credentialStore === 'session-only' && (
+          <Banner tone="warning" title="No keychain.">
+            {status.credentialStoreMessage}
+          </Banner>
+        )}
+        {status.backend === 'failed' && (
+          <Banner tone="danger" title="The embedded backend did not start.">
+            {status.backendMessage}
+          </Banner>
+        )}
+        <label>
+          Connection
+          <select value={connections.data?.activeId ?? ''} onChange={(event) => selectConnection.mutate(event.target.value)} disabled={!connections.data}>
+            {connections.data?.items.map((connection) => (
+              <option key={connection.id} value={connection.id}>
+                {connection.name}
+                {connection.url ? ` — ${connection.url}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Email
+          <input type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} autoFocus />
+        </label>
+        <label>
+          Password
+          <input type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+        </label>
+        {problem && (
+          <p className="field-error" role="alert">
+            {problem.status === 401 ? 'Wrong email or password.' : problem.detail ?? problem.title}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={signIn.isPending || status.backend === 'starting'}>
+          {status.backend === 'starting' ? 'Starting the backend…' : signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  )
+}

@@ -1,0 +1,93 @@
+import { useState } from 'react'
+import { EmptyState } from '@renderer/components/ui/states'
+import { problemOf } from '@renderer/lib/bridge'
+import { formatDateTime } from '@renderer/lib/format'
+import { useConnectIntegration, useDisconnectIntegration } from '../api/tenant-queries'
+
+interface Integration {
+  id: string
+  provider: 'slack' | 'jira' | 'github'
+  label: string
+  connectedAt: string
+  keyVersion: number
+}
+
+export function IntegrationsPanel({ tenantId, integrations, canWrite }: { tenantId: string; integrations: Integration[]; canWrite: boolean }) {
+  const [provider, setProvider] = useState<Integration['provider']>('slack')
+  const [label, setLabel] = useState('')
+  const [secret, setSecret] = useState('')
+  const connect = useConnectIntegration(tenantId)
+  const disconnect = useDisconnectIntegration(tenantId)
+  const error = problemOf(connect.error ?? disconnect.error)
+  return (
+    <div className="panel">
+      {canWrite && (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            connect.mutate({ provider, label, secret }, { onSuccess: () => { setLabel(''); setSecret('') } })
+          }}
+        >
+          <label>
+            Provider
+            <select value={provider} onChange={(event) => setProvider(event.target.value as Integration['provider'])}>
+              <option value="slack">Slack</option>
+              <option value="jira">Jira</option>
+              <option value="github">GitHub</option>
+            </select>
+          </label>
+          <label>
+            Label
+            <input required value={label} onChange={(event) => setLabel(event.target.value)} placeholder="Main workspace" />
+          </label>
+          <label>
+            Token or secret
+            <input required type="password" autoComplete="off" value={secret} onChange={(event) => setSecret(event.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={connect.isPending}>
+            Connect
+          </button>
+        </form>
+      )}
+      <p className="muted">Secrets are encrypted per tenant (AES-256-GCM) as soon as they reach the backend and are never shown again.</p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error.detail ?? error.title}
+        </p>
+      )}
+      {integrations.length === 0 ? (
+        <EmptyState title="No integrations connected." />
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Provider</th>
+              <th>Label</th>
+              <th>Connected</th>
+              <th>Key version</th>
+              {canWrite && <th aria-label="Actions" />}
+            </tr>
+          </thead>
+          <tbody>
+            {integrations.map((integration) => (
+              <tr key={integration.id}>
+                <td>{integration.provider}</td>
+                <td>{integration.label}</td>
+                <td>{formatDateTime(integration.connectedAt)}</td>
+                <td>v{integration.keyVersion}</td>
+                {canWrite && (
+                  <td>
+                    <button type="button" className="danger" onClick={() => disconnect.mutate(integration.id)}>
+                      Disconnect
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
