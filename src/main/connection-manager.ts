@@ -8,6 +8,7 @@ import type { Connection, SessionStatus } from '@shared/bridge.js'
 import { ApiClient } from './api-client.js'
 import { normaliseConnectionUrl } from './connection-url.js'
 import type { CredentialStore } from './credential-store.js'
+import type { FirstRun } from './first-run.js'
 import { readSettings, writeSettings, type Settings } from './settings-file.js'
 
 export const embeddedConnectionId = 'embedded'
@@ -27,6 +28,8 @@ export class ConnectionManager {
       settingsPath: string
       credentials: CredentialStore
       embeddedBackend: () => BackendState
+      /** The embedded install's first-run check, once its backend runs. */
+      firstRun?: () => FirstRun | null
       fetch?: typeof fetch
       onSessionEnded?: (connectionId: string, reason: string) => void
     },
@@ -107,6 +110,10 @@ export class ConnectionManager {
     return client
   }
 
+  firstRun(): FirstRun | null {
+    return this.settings?.activeConnectionId === embeddedConnectionId ? (this.options.firstRun?.() ?? null) : null
+  }
+
   async activeClient(): Promise<ApiClient | null> {
     const settings = await this.loaded()
     return settings.activeConnectionId ? this.clientFor(settings.activeConnectionId) : null
@@ -129,6 +136,7 @@ export class ConnectionManager {
       memberships: signedIn ? client!.memberships : [],
       credentialStore: this.options.credentials.mode,
       credentialStoreMessage: this.options.credentials.message,
+      firstRun: !signedIn && connection?.kind === 'embedded' && backend.state === 'ready' ? ((await this.options.firstRun?.()?.needed().catch(() => false)) ?? false) : false,
     }
   }
 }

@@ -16,6 +16,7 @@ import { createKeychainVault } from '../server/secrets/keychain-vault.js'
 import { onShutdownSignal } from '../server/shutdown.js'
 import { ConnectionManager, type BackendState } from './connection-manager.js'
 import { openCredentialStore } from './credential-store.js'
+import { firstRunFor } from './first-run.js'
 import { installApplicationMenu } from './menu.js'
 import { createRpcRouter } from './rpc-router.js'
 import { trustedSenderCheck } from './trusted-sender.js'
@@ -37,6 +38,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsPath: join(app.getPath('userData'), 'settings.json'),
       credentials,
       embeddedBackend: () => backendState,
+      firstRun: () => (backend ? firstRunFor(backend.pools) : null),
       onSessionEnded: async () => send('session-changed', await connections.status()),
     })
     const settings = await connections.settingsSnapshot()

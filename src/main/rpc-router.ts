@@ -79,6 +79,16 @@ export function createRpcRouter(options: RpcRouterOptions) {
       if (!result.ok) return result
       return { ok: true, value: await statusChanged() }
     },
+    createFirstOperator: async (input: { email: string; password: string }) => {
+      const firstRun = options.connections.firstRun()
+      if (!firstRun || !(await firstRun.needed())) return problem(409, problemTypes.conflict, 'Already set up', 'this install already has an operator: sign in instead')
+      const created = await firstRun.createOperator(input.email, input.password)
+      if (!created.ok) return problem(400, problemTypes.validation, 'Cannot create the operator', created.reason)
+      const client = await options.connections.activeClient()
+      const signedIn = await client?.signIn(input.email, input.password)
+      if (signedIn && !signedIn.ok) return signedIn
+      return { ok: true, value: await statusChanged() }
+    },
     signOut: async () => {
       await (await options.connections.activeClient())?.signOut()
       return { ok: true, value: await statusChanged() }

@@ -25,6 +25,8 @@ export const sessionStatusSchema = z.object({
   /** Where the refresh token lives: the OS keychain, or memory only when no keychain answers. */
   credentialStore: z.enum(['keychain', 'session-only']),
   credentialStoreMessage: z.string().nullable(),
+  /** The embedded install has no platform operator yet: the console offers to create the first. */
+  firstRun: z.boolean(),
 })
 export type SessionStatus = z.infer<typeof sessionStatusSchema>
 
@@ -52,6 +54,10 @@ export const localOperations = {
     output: sessionStatusSchema,
   },
   signOut: { input: z.object({}).strict(), output: sessionStatusSchema },
+  createFirstOperator: {
+    input: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }).strict(),
+    output: sessionStatusSchema,
+  },
   exportAuditCsv: {
     input: exportFilters.strict(),
     output: z.object({ exportId: z.string(), path: z.string().nullable(), rows: z.number().int(), bytes: z.number().int(), outcome: z.enum(['done', 'cancelled']) }),

@@ -2,7 +2,6 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useState, type ReactNode } from 'react'
 import { Router } from 'wouter'
 import { useHashLocation } from 'wouter/use-hash-location'
-import { AccessReasonProvider } from '@renderer/features/access/access-reason'
 import { BridgeError } from '@renderer/lib/bridge'
 
 export function AppProviders({ children }: { children: ReactNode }) {
@@ -21,7 +20,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <Router hook={useHashLocation}>
-        <AccessReasonProvider>{children}</AccessReasonProvider>
+        {children}
       </Router>
     </QueryClientProvider>
   )

@@ -2,10 +2,13 @@ import { useEffect, useRef, useState } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { Banner, Loading } from '@renderer/components/ui/states'
 import { AccessLogPage } from '@renderer/features/access/access-log-page'
+import { AccessReasonProvider } from '@renderer/features/access/access-reason'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
 import { PosturePage } from '@renderer/features/posture/components/posture-page'
 import { useSessionStatus, useSignOut } from '@renderer/features/session/api/session'
+import { FirstRun } from '@renderer/features/session/components/first-run'
 import { SignIn } from '@renderer/features/session/components/sign-in'
+import { useConnectionLost } from '@renderer/lib/use-connection-health'
 import { TenantPage } from '@renderer/features/tenants/components/tenant-page'
 import { TenantsPage } from '@renderer/features/tenants/components/tenants-page'
 import { UsagePage } from '@renderer/features/usage/components/usage-page'
@@ -22,6 +25,7 @@ function NavLink({ href, children }: { href: string; children: string }) {
 
 export function App() {
   const status = useSessionStatus()
+  const connectionLost = useConnectionLost()
   const signOut = useSignOut()
   const wasSignedIn = useRef(false)
   const [notice, setNotice] = useState<string | null>(null)
@@ -35,10 +39,17 @@ export function App() {
 
   if (status.isPending) return <Loading label="Starting the console…" />
   if (status.isError || !status.data) return <Banner tone="danger" title="The console cannot reach its main process." />
-  if (!status.data.signedIn) return <SignIn status={status.data} notice={notice} />
+  if (!status.data.signedIn) return status.data.firstRun ? <FirstRun /> : <SignIn status={status.data} notice={notice} />
 
   const operator = status.data.user?.isPlatformAdmin === true
+  const connectionBanner = connectionLost ? (
+    <Banner tone="danger" title="Connection lost.">
+      The backend at {status.data.connection?.url ?? 'this connection'} does not answer; retrying…
+    </Banner>
+  ) : null
+  // Access reasons last one session: the provider is remounted (and forgets them) at each sign-in.
   return (
+    <AccessReasonProvider key={status.data.user?.id ?? 'signed-out'}>
     <div className="shell">
       <aside className="sidebar">
         <div className="brand">Limena</div>
@@ -59,6 +70,7 @@ export function App() {
         </div>
       </aside>
       <main className="content">
+        {connectionBanner}
         {status.data.credentialStore === 'session-only' && (
           <Banner tone="warning" title="Session only.">
             {status.data.credentialStoreMessage}
@@ -77,5 +89,6 @@ export function App() {
         </Switch>
       </main>
     </div>
+    </AccessReasonProvider>
   )
 }

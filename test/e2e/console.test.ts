@@ -1,0 +1,247 @@
+/**
+ * The console in real Chromium (Debian's, driven by playwright-core): the built renderer, its
+ * `window.limena` wired through page.exposeBinding to the real main-process router, a real
+ * backend and a real database filled by seed-demo. It walks every screen, checks what a person
+ * would check, and saves the screenshots the README shows (docs/screenshots/).
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { ConnectionManager } from '../../src/main/connection-manager.js'
+import { memoryVault, type CredentialStore } from '../../src/main/credential-store.js'
+import { createRpcRouter } from '../../src/main/rpc-router.js'
+import { seedDemo } from '../../src/server/demo/seed-demo.js'
+import { ensureCliBuilt } from '../support/cli.js'
+import { useTestDatabase } from '../support/test-database.js'
+import { startTestServer, type TestServer } from '../support/test-server.js'
+import { firstRunFor } from '../../src/main/first-run.js'
+
+const chromiumPath = '/usr/bin/chromium'
+const required = process.env.LIMENA_REQUIRE_BROWSER === '1'
+const available = existsSync(chromiumPath)
+if (!available && !required) console.warn('console browser tests skipped: no Chromium at /usr/bin/chromium (npm run test:all installs it)')
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
+const rendererRoot = join(projectRoot, 'out/renderer')
+const screenshots = join(projectRoot, 'docs/screenshots')
+const database = useTestDatabase({ maxConnections: 8 })
+let server: TestServer
+let staticServer: http.Server
+let origin: string
+let browser: Browser
+let page: Page
+let exportPath: string
+let ownerEmail: string
+
+function serveRenderer(): Promise<http.Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
+  const serverOfFiles = http.createServer(async (request, response) => {
+    const path = normalize(join(rendererRoot, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))).replace(/\/$/, '/index.html')
+    if (!path.startsWith(rendererRoot)) return void response.writeHead(404).end()
+    try {
+      const body = await readFile((await stat(path)).isDirectory() ? join(path, 'index.html') : path)
+      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body)
+    } catch {
+      response.writeHead(404).end()
+    }
+  })
+  return new Promise((resolve) => serverOfFiles.listen(0, '127.0.0.1', () => resolve(serverOfFiles)))
+}
+
+function credentialStore(): CredentialStore {
+  const vault = memoryVault()
+  return {
+    mode: 'keychain',
+    message: null,
+    sessionFor: (id) => ({
+      load: async () => JSON.parse((await vault.get(id)) ?? 'null'),
+      save: (session) => vault.set(id, JSON.stringify(session)),
+      clear: async () => void (await vault.delete(id)),
+    }),
+  }
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `${name}.png`) })
+}
+
+async function giveReason(reason = 'SUP-2048 customer asked why invoices are missing'): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Why are you looking?' })
+  await dialog.waitFor()
+  await dialog.getByLabel('Reason (ticket or short note)').fill(reason)
+  await dialog.getByRole('button', { name: 'Continue' }).click()
+}
+
+async function signIn(email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+describe.skipIf(!available && !required)('the console in Chromium', () => {
+  beforeAll(async () => {
+    ensureCliBuilt()
+    await mkdir(screenshots, { recursive: true })
+    server = await startTestServer(database())
+    await seedDemo({ adminUrl: database().adminUrl, tenants: 40, auditRows: 6000, encryptionKeys: server.secrets.encryptionKeys })
+    const admin = await database().admin()
+    ownerEmail = (await admin.query<{ email: string }>("SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.role = 'owner' ORDER BY u.email LIMIT 1")).rows[0]!.email
+    await admin.end()
+    staticServer = await serveRenderer()
+    origin = `http://127.0.0.1:${(staticServer.address() as { port: number }).port}`
+    exportPath = join(await mkdtemp(join(tmpdir(), 'limena-console-')), 'audit.csv')
+
+    const { chromium } = await import('playwright-core')
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' })
+    page = await context.newPage()
+    const connections = new ConnectionManager({
+      settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-settings-')), 'settings.json'),
+      credentials: credentialStore(),
+      embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
+      firstRun: () => firstRunFor(database().pools),
+    })
+    const route = createRpcRouter({
+      isTrustedSender: (url) => url.startsWith(`${origin}/`),
+      connections,
+      chooseSavePath: async () => exportPath,
+      emit: (event, payload) => void page.evaluate(([name, data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit(name, data), [event, payload] as const).catch(() => undefined),
+    })
+    await page.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) => route({ senderUrl: source.frame.url() }, operation, input, options))
+    await page.addInitScript(() => {
+      const target = globalThis as unknown as Record<string, unknown>
+      const listeners = new Map<string, Set<(payload: unknown) => void>>()
+      target.__limenaEmit = (name: string, payload: unknown) => listeners.get(name)?.forEach((listener) => listener(payload))
+      target.limena = {
+        call: (operation: string, input: unknown, options: unknown) => (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options),
+        on: (name: string, listener: (payload: unknown) => void) => {
+          if (!listeners.has(name)) listeners.set(name, new Set())
+          listeners.get(name)!.add(listener)
+          return () => listeners.get(name)!.delete(listener)
+        },
+      }
+    })
+    await page.goto(`${origin}/index.html#/tenants`)
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    staticServer?.close()
+    await server?.close()
+  })
+
+  it('creates the first operator on an install that has none', async () => {
+    await page.getByRole('heading', { name: 'Welcome to Limena' }).waitFor()
+    await shot('first-run')
+    await page.getByLabel('Email').fill('operator@limena.example')
+    await page.getByLabel('Password (at least 12 characters)').fill('operator password 1')
+    await page.getByLabel('Password again').fill('operator password 2')
+    await page.getByText('The passwords differ.').waitFor()
+    await page.getByLabel('Password again').fill('operator password 1')
+    await page.getByRole('button', { name: 'Create operator and sign in' }).click()
+    await giveReason()
+    await page.getByText('Platform operator').waitFor()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+  })
+
+  it('signs an operator in, refusing a wrong password', async () => {
+    await page.getByRole('heading', { name: 'Limena Operator Console' }).waitFor()
+    await shot('sign-in')
+    await signIn('operator@limena.example', 'wrong password here')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong email or password.')
+    await signIn('operator@limena.example', 'operator password 1')
+    await page.getByText('Platform operator').waitFor()
+  })
+
+  it('asks why before listing every tenant, then lists them in a virtualized, searchable table', async () => {
+    await giveReason('SUP-2048 customer asked why invoices are missing')
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
+    await expect.poll(async () => page.getByText('40 tenants').count()).toBe(1)
+    await shot('tenants')
+    await page.getByLabel('Search tenants').fill('zzz-no-such-tenant')
+    await page.getByText('No tenant matches this search.').waitFor()
+    await page.getByLabel('Search tenants').fill('')
+    await page.getByRole('columnheader', { name: /Tokens this month/ }).click()
+    await expect.poll(() => page.getByRole('columnheader', { name: /Tokens this month/ }).getAttribute('aria-sort')).not.toBe('none')
+  })
+
+  it("opens a tenant (asking why again, for that tenant) with members, keys, integrations and quotas", async () => {
+    await page.getByRole('row').nth(1).click()
+    await giveReason('SUP-2049 reviewing this tenant')
+    await page.getByText('Operator view (read only)').waitFor()
+    await shot('tenant-overview')
+    await page.getByRole('tab', { name: 'Members' }).click()
+    await page.getByRole('table').waitFor()
+    await page.getByRole('tab', { name: 'Quotas' }).click()
+    await page.getByRole('heading', { name: /Calls this hour/ }).waitFor()
+    await shot('tenant-quotas')
+  })
+
+  it('explores the audit log with filters in the URL, infinite scrolling and an event drawer', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click()
+    await page.getByRole('list', { name: 'Audit events' }).waitFor()
+    await page.getByLabel('Action').fill('auth.*')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toContain('action=auth.*')
+    await page.getByRole('listitem').first().click()
+    await page.getByRole('complementary', { name: 'Audit event' }).waitFor()
+    await expect.poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent()).toMatch(/Hash chain/)
+    await shot('audit-explorer')
+    await page.getByRole('button', { name: 'Close event details' }).click()
+  })
+
+  it('exports the audit log through the save dialog, showing progress', async () => {
+    await page.getByRole('button', { name: 'Export CSV' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export audit log' })
+    await dialog.waitFor()
+    await expect.poll(() => dialog.textContent(), { timeout: 30_000 }).toMatch(/Exported [\d,]+ events to/)
+    expect((await readFile(exportPath, 'utf8')).split('\n')[0]).toMatch(/^id,at,tenant_id,action/)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('charts usage by tenant with near-ceiling tenants and trips', async () => {
+    await page.getByRole('link', { name: 'Usage' }).click()
+    await page.getByRole('heading', { name: 'AI usage' }).waitFor()
+    await page.locator('.recharts-area').first().waitFor()
+    await page.getByRole('button', { name: '7d' }).click()
+    await page.getByText('Near their monthly ceiling').waitFor()
+    await shot('usage')
+  })
+
+  it('shows the security posture with every guarantee holding, and the access log with reasons', async () => {
+    await page.getByRole('link', { name: 'Security posture' }).click()
+    await page.getByText('Every tenant table has row-level security enabled and forced').waitFor()
+    expect(await page.locator('.guarantees li.broken').count()).toBe(0)
+    await shot('posture')
+    await page.getByRole('link', { name: 'Access log' }).click()
+    await page.getByText('SUP-2048 customer asked why invoices are missing').first().waitFor()
+    await shot('access-log')
+  })
+
+  it("lets a tenant owner create an API key whose dialog cannot close before the copy is confirmed", async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await signIn(ownerEmail, 'limena-demo-password')
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
+    await page.getByRole('row').nth(1).click()
+    await page.getByText('You are owner').waitFor()
+    await page.getByRole('tab', { name: 'API keys' }).click()
+    await page.getByLabel('Name').fill('Console e2e key')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Your new API key' })
+    await dialog.waitFor()
+    expect(await page.getByTestId('new-api-key').textContent()).toMatch(/^lmn_[A-Za-z0-9_-]{43}$/)
+    await shot('api-key-dialog')
+    await page.keyboard.press('Escape')
+    expect(await dialog.isVisible()).toBe(true)
+    expect(await dialog.getByRole('button', { name: 'Done' }).isDisabled()).toBe(true)
+    await dialog.getByLabel('I copied the key and stored it safely').check()
+    await dialog.getByRole('button', { name: 'Done' }).click()
+    await expect.poll(() => dialog.isVisible()).toBe(false)
+    await page.getByRole('cell', { name: 'Console e2e key' }).waitFor()
+  })
+})
