@@ -13,7 +13,7 @@ import type { SessionStore } from './credential-store.js'
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; problem: Problem }
 
 /** Signals that the session is over (revoked, expired, or signed out elsewhere). */
-export const sessionEndedType = 'urn:limena:problem:session-ended'
+export const sessionEndedType = problemTypes.sessionEnded
 
 const refreshMarginMillis = 60_000
 

@@ -15,6 +15,8 @@ export const problemTypes = {
   rateLimited: 'urn:limena:problem:rate-limited',
   unavailable: 'urn:limena:problem:unavailable',
   internal: 'urn:limena:problem:internal',
+  /** From main's bridge: the session was revoked or expired, sign in again. */
+  sessionEnded: 'urn:limena:problem:session-ended',
 } as const
 
 export type ProblemType = (typeof problemTypes)[keyof typeof problemTypes]

@@ -37,6 +37,7 @@ let browser: Browser
 let page: Page
 let exportPath: string
 let ownerEmail: string
+let connections: ConnectionManager
 
 function serveRenderer(): Promise<http.Server> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
@@ -100,11 +101,12 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' })
     page = await context.newPage()
-    const connections = new ConnectionManager({
+    connections = new ConnectionManager({
       settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-settings-')), 'settings.json'),
       credentials: credentialStore(),
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
       firstRun: () => firstRunFor(database().pools),
+      onSessionEnded: async () => void page.evaluate(([data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit('session-changed', data), [await connections.status()] as const).catch(() => undefined),
     })
     const route = createRpcRouter({
       isTrustedSender: (url) => url.startsWith(`${origin}/`),
@@ -190,7 +192,7 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toContain('action=auth.*')
     await page.getByRole('listitem').first().click()
     await page.getByRole('complementary', { name: 'Audit event' }).waitFor()
-    await expect.poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent()).toMatch(/Hash chain/)
+    await expect.poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent(), { timeout: 15_000 }).toMatch(/Link verified: this is event \d+ of the tenant's chain/)
     await shot('audit-explorer')
     await page.getByRole('button', { name: 'Close event details' }).click()
   })
@@ -243,5 +245,15 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await dialog.getByRole('button', { name: 'Done' }).click()
     await expect.poll(() => dialog.isVisible()).toBe(false)
     await page.getByRole('cell', { name: 'Console e2e key' }).waitFor()
+  })
+
+  it('returns to sign-in with a message when the session is revoked', async () => {
+    const admin = await database().admin()
+    await admin.query('UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = $1)', [ownerEmail])
+    await admin.end()
+    ;(await connections.activeClient())!.forgetAccessToken()
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()
+    await page.getByText('Your session ended (it was revoked or expired). Sign in again to continue.').waitFor({ timeout: 15_000 })
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
   })
 })

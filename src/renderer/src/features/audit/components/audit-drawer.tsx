@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query'
 import type { AuditLogItem } from '@shared/contract'
+import { call } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
 
 /** The chain link of an event: its prevHash must be the hash of the tenant's previous event. */
@@ -9,9 +11,41 @@ export function linkStatus(item: AuditLogItem, neighbours: AuditLogItem[]): 'ver
   return previous.chain.hash === item.chain.prevHash ? 'verified' : 'broken'
 }
 
-export function AuditDrawer({ item, neighbours, onClose }: { item: AuditLogItem | null; neighbours: AuditLogItem[]; onClose: () => void }) {
+/**
+ * When the previous event of the chain is not among the loaded rows, fetch the events just
+ * before this one (same tenant) through the ordinary audit search and look for it there.
+ */
+function usePreviousEvents(item: AuditLogItem | null, loadedLink: 'verified' | 'broken' | 'unknown', readWith: (tenantId: string) => Promise<{ operator: boolean; reason?: string }>) {
+  return useQuery({
+    queryKey: ['audit', 'chain-neighbours', item?.id],
+    enabled: item !== null && loadedLink === 'unknown',
+    queryFn: async () => {
+      const event = item!
+      const before = { to: new Date(Date.parse(event.at) + 1).toISOString(), limit: 25 }
+      const access = await readWith(event.tenantId)
+      const page = access.operator
+        ? await call('adminListAuditLogs', { tenantId: event.tenantId, ...before }, { accessReason: access.reason })
+        : await call('listAuditLogs', { tenantId: event.tenantId, ...before })
+      return page.items
+    },
+  })
+}
+
+export function AuditDrawer({
+  item,
+  neighbours,
+  onClose,
+  readWith,
+}: {
+  item: AuditLogItem | null
+  neighbours: AuditLogItem[]
+  onClose: () => void
+  readWith: (tenantId: string) => Promise<{ operator: boolean; reason?: string }>
+}) {
+  const loadedLink = item ? linkStatus(item, neighbours) : 'unknown'
+  const fetched = usePreviousEvents(item, loadedLink, readWith)
   if (!item) return null
-  const link = linkStatus(item, neighbours)
+  const link = loadedLink === 'unknown' && fetched.data ? linkStatus(item, fetched.data) : loadedLink
   return (
     <aside className="drawer" aria-label="Audit event" role="complementary">
       <header>
@@ -79,9 +113,9 @@ export function AuditDrawer({ item, neighbours, onClose }: { item: AuditLogItem 
       <pre>{JSON.stringify(item.metadata, null, 2)}</pre>
       <h3>Hash chain</h3>
       <p className={`chain chain-${link}`}>
-        {link === 'verified' && `Link verified: this is event ${item.chain.seq} and it points at the previous event's hash.`}
+        {link === 'verified' && `Link verified: this is event ${item.chain.seq} of the tenant's chain and it points at the previous event's hash. (limena verify-audit also recomputes every hash from the content.)`}
         {link === 'broken' && `Link broken: event ${item.chain.seq} does not point at the previous event's hash. Run limena verify-audit.`}
-        {link === 'unknown' && `Event ${item.chain.seq}; the previous event is not loaded here, so its link is not checked (limena verify-audit checks every link).`}
+        {link === 'unknown' && (fetched.isFetching ? `Event ${item.chain.seq}: checking the link to the previous event…` : `Event ${item.chain.seq}: the previous event could not be found near it, so its link is not checked here (limena verify-audit checks every link).`)}
       </p>
       <code className="hash">{item.chain.hash}</code>
     </aside>

@@ -126,7 +126,12 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
           {query.isFetchingNextPage && <Loading label="Loading older events…" />}
         </div>
       )}
-      <AuditDrawer item={selected} neighbours={items} onClose={() => setSelected(null)} />
+      <AuditDrawer
+        item={selected}
+        neighbours={items}
+        onClose={() => setSelected(null)}
+        readWith={async (tenantId) => (mode === 'operator' ? { operator: true, reason: await reasons.ensureReason(tenantId === filters.tenantId ? scope : crossTenantScope, "this tenant's audit log") } : { operator: false })}
+      />
     </section>
   )
 }

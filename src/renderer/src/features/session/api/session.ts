@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import type { SessionStatus } from '@shared/bridge'
-import { call, onBridgeEvent } from '@renderer/lib/bridge'
+import { problemTypes } from '@shared/problem'
+import { call, onBridgeEvent, problemOf } from '@renderer/lib/bridge'
 
 export const sessionKeys = { status: ['session', 'status'] as const, connections: ['session', 'connections'] as const }
 
@@ -16,6 +17,16 @@ export function useSessionStatus() {
       onBridgeEvent('session-changed', (status: SessionStatus) => {
         queryClient.setQueryData(sessionKeys.status, status)
         if (!status.signedIn) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' })
+      }),
+    [queryClient],
+  )
+  // A call that comes back "session ended" means main has dropped the session: ask it for the new state.
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((event) => {
+        if (event.type === 'updated' && event.query.state.status === 'error' && problemOf(event.query.state.error)?.type === problemTypes.sessionEnded) {
+          void queryClient.invalidateQueries({ queryKey: sessionKeys.status })
+        }
       }),
     [queryClient],
   )
