@@ -38,6 +38,8 @@ let page: Page
 let exportPath: string
 let ownerEmail: string
 let connections: ConnectionManager
+/** When true, main's requests fail as if the network were down (the fetch layer rejects). */
+let networkDown = false
 
 function serveRenderer(): Promise<http.Server> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
@@ -106,6 +108,7 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
       credentials: credentialStore(),
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
       firstRun: () => firstRunFor(database().pools),
+      fetch: (input, init) => (networkDown ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
       onSessionEnded: async () => void page.evaluate(([data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit('session-changed', data), [await connections.status()] as const).catch(() => undefined),
     })
     const route = createRpcRouter({
@@ -172,8 +175,27 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await expect.poll(() => page.getByRole('columnheader', { name: /Tokens this month/ }).getAttribute('aria-sort')).not.toBe('none')
   })
 
-  it("opens a tenant (asking why again, for that tenant) with members, keys, integrations and quotas", async () => {
-    await page.getByRole('row').nth(1).click()
+  it('follows the OS theme: dark when the system is dark', async () => {
+    const background = () => page.evaluate(() => getComputedStyle((globalThis as unknown as { document: { documentElement: Element } }).document.documentElement).backgroundColor)
+    const light = await background()
+    await page.emulateMedia({ colorScheme: 'dark' })
+    expect(await background()).not.toBe(light)
+    await shot('tenants-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(await background()).toBe(light)
+  })
+
+  it("opens a tenant from the keyboard (asking why again, for that tenant) with members, keys, integrations and quotas", async () => {
+    await page.getByLabel('Search tenants').focus()
+    const focusedRole = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: Element | null } }).document.activeElement?.getAttribute('role') ?? null)
+    for (let presses = 0; presses < 10 && (await focusedRole()) !== 'row'; presses += 1) await page.keyboard.press('Tab')
+    expect(await focusedRole()).toBe('row')
+    const outline = await page.evaluate(() => {
+      const focused = (globalThis as unknown as { document: { activeElement: Element } }).document.activeElement
+      return getComputedStyle(focused).outlineStyle
+    })
+    expect(outline).not.toBe('none')
+    await page.keyboard.press('Enter')
     await giveReason('SUP-2049 reviewing this tenant')
     await page.getByText('Operator view (read only)').waitFor()
     await shot('tenant-overview')
@@ -223,6 +245,17 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await page.getByRole('link', { name: 'Access log' }).click()
     await page.getByText('SUP-2048 customer asked why invoices are missing').first().waitFor()
     await shot('access-log')
+  })
+
+  it('shows that the connection is lost while the backend does not answer, and recovers', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click()
+    networkDown = true
+    await page.getByRole('button', { name: '90d' }).click()
+    await page.getByText('Connection lost.').waitFor({ timeout: 20_000 })
+    await shot('connection-lost')
+    networkDown = false
+    await page.getByRole('button', { name: '48h' }).click()
+    await expect.poll(() => page.getByText('Connection lost.').count(), { timeout: 20_000 }).toBe(0)
   })
 
   it("lets a tenant owner create an API key whose dialog cannot close before the copy is confirmed", async () => {
