@@ -176,7 +176,11 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
   })
 
   it('follows the OS theme: dark when the system is dark', async () => {
-    const background = () => page.evaluate(() => getComputedStyle((globalThis as unknown as { document: { documentElement: Element } }).document.documentElement).backgroundColor)
+    const background = () =>
+      page.evaluate(() => {
+        const browser = globalThis as unknown as { document: { documentElement: unknown }; getComputedStyle: (element: unknown) => { backgroundColor: string } }
+        return browser.getComputedStyle(browser.document.documentElement).backgroundColor
+      })
     const light = await background()
     await page.emulateMedia({ colorScheme: 'dark' })
     expect(await background()).not.toBe(light)
@@ -187,12 +191,12 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
 
   it("opens a tenant from the keyboard (asking why again, for that tenant) with members, keys, integrations and quotas", async () => {
     await page.getByLabel('Search tenants').focus()
-    const focusedRole = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: Element | null } }).document.activeElement?.getAttribute('role') ?? null)
+    const focusedRole = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('role') ?? null)
     for (let presses = 0; presses < 10 && (await focusedRole()) !== 'row'; presses += 1) await page.keyboard.press('Tab')
     expect(await focusedRole()).toBe('row')
     const outline = await page.evaluate(() => {
-      const focused = (globalThis as unknown as { document: { activeElement: Element } }).document.activeElement
-      return getComputedStyle(focused).outlineStyle
+      const browser = globalThis as unknown as { document: { activeElement: unknown }; getComputedStyle: (element: unknown) => { outlineStyle: string } }
+      return browser.getComputedStyle(browser.document.activeElement).outlineStyle
     })
     expect(outline).not.toBe('none')
     await page.keyboard.press('Enter')
