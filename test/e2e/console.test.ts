@@ -20,6 +20,7 @@ import { ensureCliBuilt } from '../support/cli.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { startTestServer, type TestServer } from '../support/test-server.js'
 import { firstRunFor } from '../../src/main/first-run.js'
+import { generateInstallSecrets } from '../../src/server/secrets/install-secrets.js'
 
 const chromiumPath = '/usr/bin/chromium'
 const required = process.env.LIMENA_REQUIRE_BROWSER === '1'
@@ -90,7 +91,8 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
   beforeAll(async () => {
     ensureCliBuilt()
     await mkdir(screenshots, { recursive: true })
-    server = await startTestServer(database())
+    // Keys made 100 days ago: the posture must show the rotation as due (in red), like a real neglected install.
+    server = await startTestServer(database(), { secrets: await generateInstallSecrets(new Date(Date.now() - 100 * 86_400_000)) })
     await seedDemo({ adminUrl: database().adminUrl, tenants: 40, auditRows: 6000, encryptionKeys: server.secrets.encryptionKeys })
     const admin = await database().admin()
     ownerEmail = (await admin.query<{ email: string }>("SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.role = 'owner' ORDER BY u.email LIMIT 1")).rows[0]!.email
@@ -244,7 +246,8 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
   it('shows the security posture with every guarantee holding, and the access log with reasons', async () => {
     await page.getByRole('link', { name: 'Security posture' }).click()
     await page.getByText('Every tenant table has row-level security enabled and forced').waitFor()
-    expect(await page.locator('.guarantees li.broken').count()).toBe(0)
+    expect(await page.locator('.guarantees li.broken').allTextContents()).toEqual([expect.stringContaining('Keys are younger than 90 days')])
+    await page.getByText('Keys older than 90 days.').waitFor()
     await shot('posture')
     await page.getByRole('link', { name: 'Access log' }).click()
     await page.getByText('SUP-2048 customer asked why invoices are missing').first().waitFor()
@@ -282,6 +285,25 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await dialog.getByRole('button', { name: 'Done' }).click()
     await expect.poll(() => dialog.isVisible()).toBe(false)
     await page.getByRole('cell', { name: 'Console e2e key' }).waitFor()
+  })
+
+  it('says plainly on the sign-in page when no keychain is available', async () => {
+    const other = await browser.newPage({ viewport: { width: 1000, height: 760 } })
+    const sessionOnly = new ConnectionManager({
+      settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-nokeychain-')), 'settings.json'),
+      credentials: { ...credentialStore(), mode: 'session-only', message: 'The OS keychain is not available (no Secret Service). You can sign in, but you will have to sign in again next time: nothing is saved to disk instead.' },
+      embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
+    })
+    const otherRoute = createRpcRouter({ isTrustedSender: (url) => url.startsWith(`${origin}/`), connections: sessionOnly, chooseSavePath: async () => null, emit: () => undefined })
+    await other.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) => otherRoute({ senderUrl: source.frame.url() }, operation, input, options))
+    await other.addInitScript(() => {
+      const target = globalThis as unknown as Record<string, unknown>
+      target.limena = { call: (operation: string, input: unknown, options: unknown) => (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options), on: () => () => undefined }
+    })
+    await other.goto(`${origin}/index.html`)
+    await other.getByText('No keychain.').waitFor()
+    expect(await other.getByRole('status').filter({ hasText: 'No keychain.' }).textContent()).toContain('nothing is saved to disk instead')
+    await other.close()
   })
 
   it('returns to sign-in with a message when the session is revoked', async () => {
