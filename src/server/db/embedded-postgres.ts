@@ -252,7 +252,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; superuserPassword: string; log: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: { dataDir: string; superuserPassword: string; log: Logger; port?: number }): Promise<EmbeddedDatabase> {
   const clusterDir = join(options.dataDir, 'postgres')
   let binaries = await platformBinaries()
   let user: OsUser | null = null
@@ -265,7 +265,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; superuse
   if (!initialised) {
     await initialiseCluster({ binaries, clusterDir, dataDir: options.dataDir, password: options.superuserPassword, user, log: options.log })
   }
-  const port = await freeLoopbackPort()
+  const port = options.port ?? (await freeLoopbackPort())
   const child = await startServer({ binaries, clusterDir, port, user, log: options.log })
 
   // If this process exits without stopping the cluster, tell it to shut down.

@@ -54,8 +54,10 @@ function createRolePool(connectionString: string, role: string, max: number, opt
     application_name: `limena:${role}`,
     options: `-c search_path=${schemaName}`,
   })
-  // An idle client whose server went away emits 'error'; without a listener that would crash the process.
+  // A client whose server went away emits 'error', idle or checked out; unheard, that would crash the
+  // process (a database restart must not take the backend down). The query in flight still fails.
   pool.on('error', (error) => options.onError?.(error))
+  pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)))
   return pool
 }
 

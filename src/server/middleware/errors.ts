@@ -18,7 +18,7 @@ const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 export function isDatabaseUnavailable(error: unknown): boolean {
   const candidate = error as { code?: string; message?: string } | undefined
   if (candidate?.code && databaseDownCodes.has(candidate.code)) return true
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(candidate?.message ?? '')
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|connection error and is not queryable|the database system is (starting up|shutting down)/i.test(candidate?.message ?? '')
 }
 
 export function installNotFound(app: Express): void {
