@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(dbus gnome-keyring libsecret-1-0 libsecret-1-dev procps openssl chromium)
+debian_packages=(dbus gnome-keyring libsecret-1-0 libsecret-1-dev procps openssl chromium testssl.sh)
 passed=0
 failed=0
 skipped=0
@@ -46,7 +46,7 @@ run_test_suites() {
   report=$(mktemp -t limena-vitest-XXXXXX.json)
   # A keyring of the run's own, so an existing login keyring (other password, locked) cannot interfere.
   keyring_home=$(mktemp -d -t limena-keyring-XXXXXX)
-  LIMENA_TEST_JSON="$report" LIMENA_REQUIRE_KEYCHAIN=1 LIMENA_REQUIRE_BROWSER=1 KEYRING_HOME="$keyring_home" dbus-run-session -- bash -c '
+  LIMENA_TEST_JSON="$report" LIMENA_REQUIRE_KEYCHAIN=1 LIMENA_REQUIRE_BROWSER=1 LIMENA_REQUIRE_TESTSSL=1 KEYRING_HOME="$keyring_home" dbus-run-session -- bash -c '
     echo -n limena-test | XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
     npx vitest run
   ' 2> >(grep -v "Failed to set fd limit" >&2)
