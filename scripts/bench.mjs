@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// npm run bench: every figure measured side by side in one run, against its baseline, on a real
+// install (`limena seed-demo` on the embedded PostgreSQL, `limena serve`). Prints a table and
+// writes docs/benchmarks.md. Not part of the test run. Loopback only; every load is bounded.
+//   BENCH_AUDIT_ROWS (default 5000000), BENCH_TENANTS (1000), BENCH_SECONDS per load (10).
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import autocannon from 'autocannon'
+import express from 'express'
+import pg from 'pg'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const limena = join(root, 'bin/limena.js')
+const auditRows = Number(process.env.BENCH_AUDIT_ROWS ?? 5_000_000)
+const tenants = Number(process.env.BENCH_TENANTS ?? 1000)
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const env = { ...process.env, LIMENA_SECRETS_STORE: 'file', LIMENA_LOG_LEVEL: 'warn', LIMENA_RATE_LIMIT_PER_MINUTE: '0' }
+const run = promisify(execFile)
+const rows = []
+const log = (line) => process.stderr.write(`bench: ${line}\n`)
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+async function timed(times, action) {
+  const samples = []
+  for (let index = 0; index < times; index += 1) {
+    const started = process.hrtime.bigint()
+    await action(index)
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6)
+  }
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
+}
+
+function serve(dataDir, extraEnv = {}) {
+  const child = spawn(process.execPath, [limena, 'serve', '--data-dir', dataDir, '--port', '0'], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+      const match = /listening on (\S+)/.exec(output)
+      if (match) resolve({ child, url: match[1] })
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)))
+  })
+}
+
+async function peakRss(pid) {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]) * 1024
+}
+
+async function api(url, method, path, { token, body, csrf, headers = {} } = {}) {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...(csrf ? { 'x-csrf-token': csrf, cookie: `csrf=${csrf}` } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers }
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => autocannon({ duration: seconds, ...options }, (error, result) => (error ? reject(error) : resolve(result))))
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'limena-bench-'))
+log(`seeding ${tenants} tenants and ${auditRows.toLocaleString('en')} audit rows (this takes a few minutes)`)
+const seedStarted = Date.now()
+await run(process.execPath, [limena, 'seed-demo', '--data-dir', dataDir, '--tenants', String(tenants), '--audit-rows', String(auditRows)], { env, maxBuffer: 1 << 20 })
+const seedSeconds = (Date.now() - seedStarted) / 1000
+const operatorCreated = spawn(process.execPath, [limena, 'create-operator', '--data-dir', dataDir, '--email', 'bench@limena.example', '--password-stdin'], { env, stdio: ['pipe', 'ignore', 'inherit'] })
+operatorCreated.stdin.end('bench operator password')
+await once(operatorCreated, 'exit')
+
+const server = await serve(dataDir)
+const secrets = JSON.parse(Object.values(JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')))[0])
+const port = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3])
+const adminUrl = `postgresql://postgres:${encodeURIComponent(secrets.databasePasswords.embeddedSuperuser)}@127.0.0.1:${port}/limena`
+const appUrl = `postgresql://limena_app:${encodeURIComponent(secrets.databasePasswords.app)}@127.0.0.1:${port}/limena`
+const admin = new pg.Client({ connectionString: adminUrl })
+admin.on('error', () => undefined)
+await admin.connect()
+const version = (await admin.query('SHOW server_version')).rows[0].server_version
+
+// The busiest tenant and its owner (demo users share the demo password).
+const busiest = (await admin.query('SELECT tenant_id, count(*)::int AS n FROM limena.audit_logs GROUP BY tenant_id ORDER BY n DESC LIMIT 1')).rows[0]
+const ownerEmail = (await admin.query("SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.tenant_id = $1 AND m.role = 'owner' LIMIT 1", [busiest.tenant_id])).rows[0].email
+const login = await api(server.url, 'POST', '/auth/login', { body: { email: ownerEmail, password: 'limena-demo-password' } })
+const token = login.body.accessToken
+const tenantId = busiest.tenant_id
+log(`tenant ${tenantId} has ${busiest.n} audit rows`)
+
+// ---- 1. Audit search -------------------------------------------------------------------------
+const pageSize = 50
+const depth = Math.min(busiest.n - pageSize - 1, 4000)
+let cursor = null
+for (let walked = 0; walked < depth; walked += 200) {
+  const page = await api(server.url, 'GET', `/tenants/${tenantId}/audit-logs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token })
+  cursor = page.body.nextCursor
+}
+const deepCursorPosition = await admin.query(
+  `SELECT at::text AS at, id FROM limena.audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET $2 LIMIT 1`,
+  [tenantId, depth - 1],
+)
+const appPool = new pg.Pool({ connectionString: appUrl, max: 10, options: '-c search_path=limena' })
+appPool.on('error', () => undefined)
+const columns = 'id, tenant_id, at, seq, action, actor_type, actor_id, actor_name, target_type, target_id, target_name, host(ip) AS ip, user_agent, request_id, reason, changes, metadata, prev_hash, hash'
+async function bare(sql, params) {
+  const client = await appPool.connect()
+  try {
+    await client.query('BEGIN READ ONLY')
+    await client.query("SELECT set_config('app.current_tenant_id', $1, true)", [tenantId])
+    const result = await client.query(sql, params)
+    await client.query('COMMIT')
+    return result
+  } finally {
+    client.release()
+  }
+}
+const searches = [
+  ['first page', `/tenants/${tenantId}/audit-logs?limit=${pageSize}`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET 0 LIMIT ${pageSize}`],
+  [
+    `page at row ${depth} (cursor)`,
+    `/tenants/${tenantId}/audit-logs?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`,
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND (at, id) < ($2::timestamptz, $3::bigint) ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`,
+    [tenantId, deepCursorPosition.rows[0].at, deepCursorPosition.rows[0].id],
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET ${depth} LIMIT ${pageSize}`,
+  ],
+  ['filtered (action)', `/tenants/${tenantId}/audit-logs?limit=${pageSize}&action=auth.login`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND action = 'auth.login' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], null],
+  ['text search (q)', `/tenants/${tenantId}/audit-logs?limit=${pageSize}&q=warehouse`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND search_text LIKE '%warehouse%' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], null],
+]
+for (const [label, path, sql, params, offsetSql] of searches) {
+  const offsetParams = offsetSql ? [tenantId] : null
+  for (let warm = 0; warm < 20; warm += 1) {
+    await api(server.url, 'GET', path, { token })
+    await bare(sql, params)
+  }
+  const viaApi = await timed(200, () => api(server.url, 'GET', path, { token }))
+  const bareSql = await timed(200, () => bare(sql, params))
+  const offset = offsetSql ? await timed(100, () => bare(offsetSql, offsetParams)) : null
+  rows.push({
+    figure: `audit search, ${label}`,
+    measured: `API p50 ${viaApi.p50.toFixed(2)} ms, p95 ${viaApi.p95.toFixed(2)} ms`,
+    baseline: `bare SQL p50 ${bareSql.p50.toFixed(2)} ms, p95 ${bareSql.p95.toFixed(2)} ms${offset ? `; OFFSET p95 ${offset.p95.toFixed(2)} ms` : ''}`,
+    ratio: `${(viaApi.p95 / bareSql.p95).toFixed(2)}× bare p95${offset ? `, ${(offset.p95 / viaApi.p95).toFixed(1)}× faster than OFFSET` : ''}`,
+    target: label.startsWith('page at') || label === 'first page' ? `p95 ≤ 3× bare and < 10 ms: ${viaApi.p95 <= 3 * bareSql.p95 && viaApi.p95 < 10 ? 'met' : 'NOT met'}` : '—',
+  })
+}
+
+// ---- 2. CSV export -----------------------------------------------------------------------------
+const exportFrom = (await admin.query(`SELECT at FROM limena.audit_logs ORDER BY at DESC OFFSET ${Math.min(1_000_000, auditRows) - 1} LIMIT 1`)).rows[0].at.toISOString()
+const operatorLogin = await api(server.url, 'POST', '/auth/login', { body: { email: 'bench@limena.example', password: 'bench operator password' } })
+const peakBefore = await peakRss(server.child.pid)
+const exportStarted = process.hrtime.bigint()
+const exportResponse = await fetch(`${server.url}/api/v1/admin/audit-logs.csv?from=${encodeURIComponent(exportFrom)}`, { headers: { authorization: `Bearer ${operatorLogin.body.accessToken}`, 'x-access-reason': 'benchmark' } })
+let exportedLines = 0
+for await (const chunk of exportResponse.body) for (const byte of chunk) if (byte === 10) exportedLines += 1
+const exportSeconds = Number(process.hrtime.bigint() - exportStarted) / 1e9
+const exportGrowth = (await peakRss(server.child.pid)) - peakBefore
+const copySql = `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), tenant_id, limena.csv_safe(action), actor_type, actor_id, limena.csv_safe(actor_name), limena.csv_safe(target_type), limena.csv_safe(target_id), limena.csv_safe(target_name), host(ip), limena.csv_safe(user_agent), limena.csv_safe(request_id), limena.csv_safe(reason), limena.csv_safe(changes::text), limena.csv_safe(metadata::text), seq, encode(hash, 'hex') FROM limena.audit_logs WHERE at >= '${exportFrom}' ORDER BY at DESC, id DESC`
+const psqlStarted = process.hrtime.bigint()
+await run('psql', [adminUrl, '-q', '-c', `\\copy (${copySql}) TO '/dev/null' WITH (FORMAT csv, HEADER true)`])
+const psqlSeconds = Number(process.hrtime.bigint() - psqlStarted) / 1e9
+const exportRate = (exportedLines - 1) / exportSeconds
+const psqlRate = (exportedLines - 1) / psqlSeconds
+rows.push({
+  figure: `CSV export of ${(exportedLines - 1).toLocaleString('en')} rows`,
+  measured: `${Math.round(exportRate).toLocaleString('en')} rows/s through the API; peak RSS growth ${(exportGrowth / 1048576).toFixed(1)} MB`,
+  baseline: `psql \\copy ${Math.round(psqlRate).toLocaleString('en')} rows/s`,
+  ratio: `${(exportRate / psqlRate).toFixed(2)}× psql`,
+  target: `≥ 0.8× and < 100 MB: ${exportRate / psqlRate >= 0.8 && exportGrowth < 100 * 1048576 ? 'met' : 'NOT met'}`,
+})
+
+// ---- 3. Authorised read vs bare Express + pg ---------------------------------------------------
+const membersSql = `SELECT m.tenant_id, m.user_id, u.email, u.display_name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.email`
+const bareApp = express()
+bareApp.get('/members', async (_request, response) => response.json({ items: (await bare(membersSql, [tenantId])).rows }))
+const bareServer = bareApp.listen(0, '127.0.0.1')
+await once(bareServer, 'listening')
+const viaApi = await cannon({ url: `${server.url}/api/v1/tenants/${tenantId}/members`, connections: 64, headers: { authorization: `Bearer ${token}` } })
+const bareResult = await cannon({ url: `http://127.0.0.1:${bareServer.address().port}/members`, connections: 64 })
+bareServer.close()
+rows.push({
+  figure: 'authorised read (JWT + RLS transaction), 64 connections',
+  measured: `${Math.round(viaApi.requests.average)} req/s, p99 ${viaApi.latency.p99} ms, non-2xx ${viaApi.non2xx}`,
+  baseline: `bare Express + pg ${Math.round(bareResult.requests.average)} req/s, p99 ${bareResult.latency.p99} ms`,
+  ratio: `${(viaApi.requests.average / bareResult.requests.average).toFixed(2)}× bare`,
+  target: `≥ 0.7×: ${viaApi.requests.average / bareResult.requests.average >= 0.7 ? 'met' : 'NOT met'}`,
+})
+
+// ---- 4. Logins ---------------------------------------------------------------------------------
+const loginPeakBefore = await peakRss(server.child.pid)
+const logins = await cannon({ url: `${server.url}/api/v1/auth/login`, method: 'POST', connections: 50, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: 'limena-demo-password' }) })
+const loginPeak = await peakRss(server.child.pid)
+rows.push({
+  figure: 'logins, 50 concurrent (Argon2id m=19 MiB t=2 p=1, 2 at a time)',
+  measured: `${logins.requests.average.toFixed(1)} logins/s, p95 ${logins.latency.p97_5 ?? logins.latency.p99} ms (p97.5), p50 ${logins.latency.p50} ms; peak RSS ${(loginPeak / 1048576).toFixed(0)} MB`,
+  baseline: `peak RSS before ${(loginPeakBefore / 1048576).toFixed(0)} MB`,
+  ratio: '—',
+  target: `p95 < 300 ms: ${(logins.latency.p97_5 ?? logins.latency.p99) < 300 ? 'met' : 'NOT met'}; RSS < 1 GB: ${loginPeak < 1024 ** 3 ? 'met' : 'NOT met'}`,
+})
+
+// ---- 5. AI usage on two server processes ------------------------------------------------------
+// The second process reaches the same database by DATABASE_URL, as instances behind a load balancer do.
+const second = await serve(dataDir, { DATABASE_URL: adminUrl })
+const cap = 2000
+await admin.query('UPDATE limena.ai_quotas SET velocity_per_hour = $2, monthly_token_ceiling = 1000000000000, hour_calls = 0, month_tokens = 0 WHERE tenant_id = $1', [tenantId, cap])
+const keyAnswer = await api(server.url, 'POST', `/tenants/${tenantId}/api-keys`, { token, csrf: login.headers.getSetCookie().map((line) => /^csrf=([^;]+)/.exec(line)?.[1]).find(Boolean), body: { name: 'bench ai', scopes: ['ai:write'] } })
+const aiKey = keyAnswer.body.key
+const usageOptions = (url) => ({ url: `${url}/api/v1/tenants/${tenantId}/ai/usage`, method: 'POST', connections: 32, headers: { authorization: `Bearer ${aiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ tokens: 100 }) })
+const [usageA, usageB] = await Promise.all([cannon(usageOptions(server.url)), cannon(usageOptions(second.url))])
+const accepted = usageA['2xx'] + usageB['2xx']
+const counted = (await admin.query('SELECT hour_calls FROM limena.ai_quotas WHERE tenant_id = $1', [tenantId])).rows[0].hour_calls
+rows.push({
+  figure: `AI usage recording, two server processes, cap ${cap}/hour`,
+  measured: `${Math.round(usageA.requests.average + usageB.requests.average)} calls/s answered; ${accepted} accepted, counter ${counted}`,
+  baseline: `cap ${cap}`,
+  ratio: `overshoots: ${Math.max(0, accepted - cap)}`,
+  target: `0 overshoots: ${accepted <= cap && counted <= cap ? 'met' : 'NOT met'}`,
+})
+
+second.child.kill('SIGTERM')
+await once(second.child, 'exit')
+server.child.kill('SIGTERM')
+await once(server.child, 'exit')
+await appPool.end()
+await admin.end()
+
+const machine = `${cpus().length} × ${cpus()[0].model.trim()}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${version} (embedded)`
+const table = [
+  '| figure | measured | baseline | ratio | target |',
+  '|---|---|---|---|---|',
+  ...rows.map((row) => `| ${row.figure} | ${row.measured} | ${row.baseline} | ${row.ratio} | ${row.target} |`),
+].join('\n')
+const report = `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, every figure in the same run, on: ${machine}.
+Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (seeded in ${seedSeconds.toFixed(0)} s). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
+
+${table}
+`
+await writeFile(join(root, 'docs/benchmarks.md'), report)
+process.stdout.write(`${report}\n`)
