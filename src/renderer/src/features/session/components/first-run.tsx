@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
+import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { call, problemOf } from '@renderer/lib/bridge'
 import { sessionKeys } from '../api/session'
 
@@ -39,11 +40,7 @@ export function FirstRun() {
           <input type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} aria-invalid={mismatch} />
         </label>
         {mismatch && <p className="field-error">The passwords differ.</p>}
-        {problem && (
-          <p className="field-error" role="alert">
-            {problem.detail ?? problem.title}
-          </p>
-        )}
+        <ProblemMessage problem={problem} />
         <button type="submit" className="primary" disabled={create.isPending || mismatch}>
           {create.isPending ? 'Creating…' : 'Create operator and sign in'}
         </button>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { apiKeyScopes } from '@shared/permissions'
 import { Dialog } from '@renderer/components/ui/dialog'
 import { EmptyState } from '@renderer/components/ui/states'
+import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
 import { useCreateApiKey, useRevokeApiKey } from '../api/tenant-queries'
@@ -96,11 +97,7 @@ export function ApiKeysPanel({ tenantId, apiKeys, canWrite }: { tenantId: string
           </button>
         </form>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error.detail ?? error.title}
-        </p>
-      )}
+      <ProblemMessage problem={error} />
       {apiKeys.length === 0 ? (
         <EmptyState title="No API keys." />
       ) : (

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { EmptyState } from '@renderer/components/ui/states'
+import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
 import { useConnectIntegration, useDisconnectIntegration } from '../api/tenant-queries'
@@ -51,11 +52,7 @@ export function IntegrationsPanel({ tenantId, integrations, canWrite }: { tenant
         </form>
       )}
       <p className="muted">Secrets are encrypted per tenant (AES-256-GCM) as soon as they reach the backend and are never shown again.</p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error.detail ?? error.title}
-        </p>
-      )}
+      <ProblemMessage problem={error} />
       {integrations.length === 0 ? (
         <EmptyState title="No integrations connected." />
       ) : (

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { mayAssignRole, tenantRoles, type TenantRole } from '@shared/permissions'
 import { EmptyState } from '@renderer/components/ui/states'
+import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
 import { useAddMember, useChangeRole, useRemoveMember } from '../api/tenant-queries'
@@ -62,11 +63,7 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
           Invitation created. Send this token to the person (shown once, valid 7 days): <code className="secret">{invitation}</code>
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error.detail ?? error.title}
-        </p>
-      )}
+      <ProblemMessage problem={error} />
       {members.length === 0 ? (
         <EmptyState title="No members." />
       ) : (

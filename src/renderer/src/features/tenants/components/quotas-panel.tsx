@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { Quotas } from '@shared/contract'
 import { Banner } from '@renderer/components/ui/states'
+import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatCompact, formatDateTime, formatNumber } from '@renderer/lib/format'
 import { useResetQuota } from '../api/tenant-queries'
@@ -62,11 +63,7 @@ export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; 
           </button>
         </form>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error.detail ?? error.title}
-        </p>
-      )}
+      <ProblemMessage problem={error} />
       <h3>Trips</h3>
       {quotas.trips.length === 0 ? (
         <p className="muted">No trips recorded.</p>
