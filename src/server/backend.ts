@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.js'
 import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
 import { listen, loadTlsCredentials, type ListeningServer } from './http-server.js'
 import { loopbackHosts } from './middleware/host-check.js'
+import { createInFlightTracker, type InFlightTracker } from './http/in-flight.js'
 import type { Logger } from './log.js'
 import { createServerDependencies } from './server-dependencies.js'
 import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
@@ -68,6 +69,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
   const tls = config.tlsCertFile && config.tlsKeyFile ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }) : undefined
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
+  let inFlight: InFlightTracker = createInFlightTracker()
   try {
     const deps = createServerDependencies({
       pools: prepared.pools,
@@ -81,6 +83,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
     const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
     listening = await listen(app, { host: config.host, port: config.port, tls })
     port = listening.port
+    inFlight = deps.inFlight
   } catch (error) {
     await prepared.close()
     throw error
@@ -93,6 +96,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
     secrets: prepared.secrets,
     async close() {
       await listening.close()
+      await inFlight.drained(5_000)
       await prepared.close()
     },
   }

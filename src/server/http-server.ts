@@ -42,7 +42,7 @@ async function readTlsFile(path: string, what: string): Promise<Buffer> {
   }
 }
 
-export async function listen(app: Express, options: { host: string; port: number; tls?: TlsCredentials }): Promise<ListeningServer> {
+export async function listen(app: Express, options: { host: string; port: number; tls?: TlsCredentials; forceCloseAfterMillis?: number }): Promise<ListeningServer> {
   let server: http.Server
   if (options.tls) {
     try {
@@ -78,7 +78,7 @@ export async function listen(app: Express, options: { host: string; port: number
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      const forceTimer = setTimeout(() => server.closeAllConnections(), 5_000)
+      const forceTimer = setTimeout(() => server.closeAllConnections(), options.forceCloseAfterMillis ?? 5_000)
       await closed
       clearTimeout(forceTimer)
     },

@@ -12,6 +12,7 @@ import { createRateLimits, defaultRateLimitSettings } from './middleware/rate-li
 import type { EncryptionKey, InstallSecrets } from './secrets/install-secrets.js'
 import { createEncryptionKeyring } from './crypto/encryption-keyring.js'
 import { keyAges } from './secrets/key-ages.js'
+import { createInFlightTracker } from './http/in-flight.js'
 
 /** From the oldest master key, which rotation keeps: a rotation must not void every CSRF token. */
 function derivedFromFirstKey(secrets: InstallSecrets, info: string): Buffer {
@@ -39,6 +40,7 @@ export function createServerDependencies(options: {
     cursorKey: cursorKeyFrom(options.secrets),
     keyring: createEncryptionKeyring(options.secrets.encryptionKeys, options.reloadEncryptionKeys),
     keyAges: () => keyAges(options.secrets),
+    inFlight: createInFlightTracker(),
     rateLimits: createRateLimits({ ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute }),
   }
 }

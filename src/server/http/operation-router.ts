@@ -22,6 +22,7 @@ import type { AccessTokens } from '../crypto/access-tokens.js'
 import { csrfTokenMatches } from '../crypto/csrf-token.js'
 import type { EncryptionKeyring } from '../crypto/encryption-keyring.js'
 import type { KeyAge } from '../secrets/key-ages.js'
+import type { InFlightTracker } from './in-flight.js'
 import type { DatabasePools, DbClient } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import type { Logger } from '../log.js'
@@ -41,6 +42,8 @@ export interface ServerDependencies {
   keyring: EncryptionKeyring
   /** Ages of the install's keys (never the keys), for the posture screen. */
   keyAges: () => KeyAge[]
+  /** Handlers still working: shutdown waits for them before ending the pools. */
+  inFlight: InFlightTracker
   rateLimits: RateLimits
 }
 
@@ -221,6 +224,7 @@ export function createOperationRouter(options: { deps: ServerDependencies; handl
     if (!handler) continue
     const method = definition.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
     router[method](definition.path, async (request, response, next) => {
+      const finished = options.deps.inFlight.begin()
       try {
         const principal = request.principal ?? { kind: 'anonymous' }
         assertAccess(definition, principal)
@@ -257,6 +261,8 @@ export function createOperationRouter(options: { deps: ServerDependencies; handl
         response.status(status).json(definition.output.parse(result))
       } catch (error) {
         next(error)
+      } finally {
+        finished()
       }
     })
   }

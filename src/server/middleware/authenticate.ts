@@ -14,6 +14,7 @@ import { sha256 } from '../crypto/random-token.js'
 import type { DatabasePools } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
+import type { InFlightTracker } from '../http/in-flight.js'
 
 async function apiKeyPrincipal(pools: DatabasePools, presented: string): Promise<Principal> {
   if (!isWellFormedApiKey(presented)) throw problems.unauthorized('the API key is not valid')
@@ -40,9 +41,10 @@ export async function principalOf(request: Request, deps: { pools: DatabasePools
   }
 }
 
-export function installAuthenticate(app: Express, deps: { pools: DatabasePools; accessTokens: AccessTokens }): void {
+export function installAuthenticate(app: Express, deps: { pools: DatabasePools; accessTokens: AccessTokens; inFlight: InFlightTracker }): void {
   app.use((request, _response, next) => {
-    principalOf(request, deps).then(
+    const finished = deps.inFlight.begin()
+    principalOf(request, deps).finally(finished).then(
       (principal) => {
         request.principal = principal
         next()
