@@ -56,10 +56,16 @@ export async function inTransaction<T>(pool: DbPool, settings: TransactionSettin
   let broken = false
   try {
     await client.query(settings.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
+    // Every setting in one round trip: this runs on every request.
+    const values: string[] = []
+    const calls: string[] = []
     for (const [key, name] of Object.entries(settingNames) as Array<[keyof typeof settingNames, string]>) {
       const value = settings[key]
-      if (value !== undefined) await client.query('SELECT set_config($1, $2, true)', [name, value])
+      if (value === undefined) continue
+      values.push(value)
+      calls.push(`set_config('${name}', $${values.length}, true)`)
     }
+    if (calls.length > 0) await client.query(`SELECT ${calls.join(', ')}`, values)
     const result = await work(client)
     await client.query('COMMIT')
     return result
