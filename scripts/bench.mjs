@@ -245,6 +245,12 @@ Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, every
 Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (seeded in ${seedSeconds.toFixed(0)} s). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
 
 ${table}
+
+Reading the table:
+- **OFFSET comparison.** Inside one tenant of about ${Math.round(auditRows / tenants).toLocaleString('en')} rows, OFFSET at row ${depth} is still cheap. Keyset pagination pays off where OFFSET has to walk: its bare query costs the same deep as on the first page, while OFFSET grows with depth.
+- **Latency percentile.** autocannon reports p97.5, not p95; the login row shows p97.5 and says so.
+- **Shared cores.** The server, PostgreSQL and the load generator share the machine's cores, so req/s figures are lower than on a dedicated host, for the API and the baseline alike.
+${rows.some((row) => row.target.includes('NOT met')) ? `- **Targets not met in this run:** ${rows.filter((row) => row.target.includes('NOT met')).map((row) => row.figure).join('; ')}.` : '- Every target is met in this run.'}
 `
 await writeFile(join(root, 'docs/benchmarks.md'), report)
 process.stdout.write(`${report}\n`)
