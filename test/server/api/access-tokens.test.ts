@@ -33,6 +33,18 @@ async function signWithServerKey(claims: Record<string, unknown>, header: Record
     .sign(createPrivateKey(key.privateKeyPem))
 }
 
+/** A token with genuine claims, signed however the forgery under test signs it. */
+function forgedToken(header: Record<string, unknown> & { alg: string }, key: Parameters<SignJWT['sign']>[0]): Promise<string> {
+  return new SignJWT({ sid: sessionId, jti: randomUUID() })
+    .setProtectedHeader(header)
+    .setSubject(userId)
+    .setIssuer(tokenIssuer)
+    .setAudience(tokenAudience)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(key)
+}
+
 async function meStatus(token: string): Promise<number> {
   const answer = await new ApiClient(server().url).request('GET', '/me', { auth: `Bearer ${token}` })
   return answer.status
@@ -79,41 +91,20 @@ describe('access tokens', () => {
 
   it('HS256 signed with the public key as the secret → 401', async () => {
     const publicPem = createPublicKey(createPrivateKey(signingKey().privateKeyPem)).export({ type: 'spki', format: 'pem' })
-    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'HS256', kid: signingKey().kid })
-      .setSubject(userId)
-      .setIssuer(tokenIssuer)
-      .setAudience(tokenAudience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(publicPem.toString()))
+    const token = await forgedToken({ alg: 'HS256', kid: signingKey().kid }, new TextEncoder().encode(publicPem.toString()))
     expect(await meStatus(token)).toBe(401)
   })
 
   it("a key embedded in the token's header → 401", async () => {
     const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const jwk = await exportJWK(attacker.publicKey)
-    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'RS256', jwk, kid: signingKey().kid })
-      .setSubject(userId)
-      .setIssuer(tokenIssuer)
-      .setAudience(tokenAudience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(attacker.privateKey)
+    const token = await forgedToken({ alg: 'RS256', jwk, kid: signingKey().kid }, attacker.privateKey)
     expect(await meStatus(token)).toBe(401)
   })
 
   it('an unknown kid → 401', async () => {
     const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const token = await new SignJWT({ sid: sessionId, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'RS256', kid: 'not-a-key-of-ours' })
-      .setSubject(userId)
-      .setIssuer(tokenIssuer)
-      .setAudience(tokenAudience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(attacker.privateKey)
+    const token = await forgedToken({ alg: 'RS256', kid: 'not-a-key-of-ours' }, attacker.privateKey)
     expect(await meStatus(token)).toBe(401)
   })
 
