@@ -5,6 +5,7 @@
  * (audited operator reads) and `limena_maintenance` (the few audited operator writes).
  * Migrations connect with the admin URL (the owner of DATABASE_URL, or the embedded superuser).
  */
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import type { DatabasePasswords } from '../secrets/install-secrets.js'
 
@@ -12,6 +13,7 @@ export type DbClient = pg.PoolClient
 export type DbPool = pg.Pool
 export type AdminClient = pg.Client
 export type QueryResultRow = pg.QueryResultRow
+export type QueryResult = pg.QueryResult
 
 export const roleNames = {
   owner: 'limena_owner',
@@ -44,6 +46,40 @@ function roleUrl(databaseUrl: string, role: string, password: string): string {
   return url.toString()
 }
 
+/** Named statements one connection keeps; queries past the limit run unnamed. */
+export const preparedStatementsPerConnection = 256
+
+const statementNames = new Map<string, string>()
+
+function statementNameOf(text: string): string {
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    name = `lmn_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`
+    if (statementNames.size < 4 * preparedStatementsPerConnection) statementNames.set(text, name)
+  }
+  return name
+}
+
+/**
+ * Runs each parameterised query as a named prepared statement of its connection, so PostgreSQL
+ * plans it once per connection rather than on every call; under RLS, planning a short query can
+ * cost more than running it. The name is a hash of the text, so one name never means two queries.
+ */
+function prepareParameterisedQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  const prepared = new Set<string>()
+  ;(client as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && callback === undefined) {
+      const name = statementNameOf(config)
+      if (prepared.has(name) || prepared.size < preparedStatementsPerConnection) {
+        prepared.add(name)
+        return query({ name, text: config, values })
+      }
+    }
+    return query(config, values, callback)
+  }
+}
+
 function createRolePool(connectionString: string, role: string, max: number, options: PoolOptions): DbPool {
   const pool = new pg.Pool({
     connectionString,
@@ -57,7 +93,10 @@ function createRolePool(connectionString: string, role: string, max: number, opt
   // A client whose server went away emits 'error', idle or checked out; unheard, that would crash the
   // process (a database restart must not take the backend down). The query in flight still fails.
   pool.on('error', (error) => options.onError?.(error))
-  pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)))
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onError?.(error))
+    prepareParameterisedQueries(client)
+  })
   return pool
 }
 

@@ -5,7 +5,7 @@
  * pooled connection never carries one tenant's identity into the next request. Row-level
  * security does the rest; repositories still filter by tenant, so isolation has two walls.
  */
-import type { DbClient, DbPool } from './pools.js'
+import { quoteLiteral, type DbClient, type DbPool, type QueryResult, type QueryResultRow } from './pools.js'
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -26,6 +26,11 @@ export interface TransactionSettings {
   /** `app.invite_token_hash`: hex SHA-256 of a presented invitation token. */
   inviteTokenHash?: string
   readOnly?: boolean
+  /**
+   * A statement sent in the transaction's opening round trip, after the settings, so it already
+   * runs under them; its rows are handed to the work. Values must be inlined with `quoteLiteral`.
+   */
+  firstStatement?: string
 }
 
 const settingNames = {
@@ -46,27 +51,34 @@ export class CommitThenReject extends Error {
   }
 }
 
-/** One transaction with transaction-local settings; commits on success, rolls back on any other throw. */
-export async function inTransaction<T>(pool: DbPool, settings: TransactionSettings, work: (client: DbClient) => Promise<T>): Promise<T> {
+/**
+ * One transaction with transaction-local settings; commits on success, rolls back on any other
+ * throw. BEGIN, the settings and `firstStatement` travel in one simple-protocol round trip — this
+ * runs on every request — so the values are inlined as quoted literals, never as SQL text.
+ */
+export async function inTransaction<T>(
+  pool: DbPool,
+  settings: TransactionSettings,
+  work: (client: DbClient, firstRows: QueryResultRow[]) => Promise<T>,
+): Promise<T> {
   for (const key of ['tenantId', 'userId'] as const) {
     const value = settings[key]
     if (value !== undefined && !uuidPattern.test(value)) throw new InvalidTenantIdError(value)
   }
+  const opening = [settings.readOnly ? 'BEGIN READ ONLY' : 'BEGIN']
+  const calls: string[] = []
+  for (const [key, name] of Object.entries(settingNames) as Array<[keyof typeof settingNames, string]>) {
+    const value = settings[key]
+    if (value !== undefined) calls.push(`set_config('${name}', ${quoteLiteral(value)}, true)`)
+  }
+  if (calls.length > 0) opening.push(`SELECT ${calls.join(', ')}`)
+  if (settings.firstStatement !== undefined) opening.push(settings.firstStatement)
   const client = await pool.connect()
   let broken = false
   try {
-    await client.query(settings.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
-    // Every setting in one round trip: this runs on every request.
-    const values: string[] = []
-    const calls: string[] = []
-    for (const [key, name] of Object.entries(settingNames) as Array<[keyof typeof settingNames, string]>) {
-      const value = settings[key]
-      if (value === undefined) continue
-      values.push(value)
-      calls.push(`set_config('${name}', $${values.length}, true)`)
-    }
-    if (calls.length > 0) await client.query(`SELECT ${calls.join(', ')}`, values)
-    const result = await work(client)
+    const results = (await client.query(opening.join('; '))) as QueryResult | QueryResult[]
+    const firstRows = settings.firstStatement === undefined ? [] : (Array.isArray(results) ? results.at(-1)! : results).rows
+    const result = await work(client, firstRows)
     await client.query('COMMIT')
     return result
   } catch (error) {
@@ -89,7 +101,7 @@ export async function inTransaction<T>(pool: DbPool, settings: TransactionSettin
 export function withTenant<T>(
   pool: DbPool,
   tenantId: string,
-  work: (client: DbClient) => Promise<T>,
+  work: (client: DbClient, firstRows: QueryResultRow[]) => Promise<T>,
   settings: Omit<TransactionSettings, 'tenantId'> = {},
 ): Promise<T> {
   return inTransaction(pool, { ...settings, tenantId }, work)

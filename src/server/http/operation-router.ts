@@ -23,7 +23,7 @@ import { csrfTokenMatches } from '../crypto/csrf-token.js'
 import type { EncryptionKeyring } from '../crypto/encryption-keyring.js'
 import type { KeyAge } from '../secrets/key-ages.js'
 import type { InFlightTracker } from './in-flight.js'
-import type { DatabasePools, DbClient } from '../db/pools.js'
+import { quoteLiteral, type DatabasePools, type DbClient } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import type { Logger } from '../log.js'
 import type { RateLimits } from '../middleware/rate-limit.js'
@@ -171,13 +171,9 @@ function assertCsrf(request: Request, definition: OperationDefinition, deps: Ser
   }
 }
 
-async function memberRole(client: DbClient, tenantId: string, userId: string): Promise<TenantRole | null> {
-  const result = await client.query<{ role: TenantRole }>(
-    `SELECT m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-      WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.deleted_at IS NULL`,
-    [tenantId, userId],
-  )
-  return result.rows[0]?.role ?? null
+/** The caller's role in the tenant, read in the transaction's opening round trip (migration 0006). */
+function memberRoleStatement(tenantId: string, userId: string): string {
+  return `SELECT tenant_role_of(${quoteLiteral(tenantId)}, ${quoteLiteral(userId)}) AS role`
 }
 
 async function runTenantOperation<T>(
@@ -199,13 +195,13 @@ async function runTenantOperation<T>(
   return withTenant(
     deps.pools.app,
     tenantId,
-    async (client) => {
-      const role = await memberRole(client, tenantId, principal.userId)
+    async (client, firstRows) => {
+      const role = (firstRows[0]?.role as TenantRole | undefined) ?? null
       if (!role) throw problems.notFound()
       if (!roleAllows(role, action)) throw problems.forbidden(`the ${role} role may not do ${action}`)
       return work({ id: tenantId, client, role })
     },
-    { readOnly, userId: principal.userId },
+    { readOnly, userId: principal.userId, firstStatement: memberRoleStatement(tenantId, principal.userId) },
   )
 }
 
