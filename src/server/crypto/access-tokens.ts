@@ -4,6 +4,9 @@
  * aud and jti, and `kid` in the header. Verification pins the algorithm, issuer and audience, and
  * looks keys up only in our own key set by `kid`, so a key offered inside a token (jwk, jku,
  * x5c) is never used. The newest signing key signs; older ones still verify until retired.
+ * A token that verified is remembered until it expires, so a client's next requests with the
+ * same token skip the RSA check; the key set is fixed for the instance's life, so no key change
+ * can make a remembered answer stale.
  */
 import { randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose'
@@ -12,6 +15,8 @@ import type { JwtSigningKey } from '../secrets/install-secrets.js'
 export const accessTokenLifetimeSeconds = 15 * 60
 export const tokenIssuer = 'limena'
 export const tokenAudience = 'limena-api'
+/** Verified tokens remembered at most; the oldest is forgotten first. */
+export const verifiedTokenCacheSize = 10_000
 
 export interface AccessTokenClaims {
   userId: string
@@ -42,6 +47,7 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
   const signingKey: KeyObject = createPrivateKey(newest.privateKeyPem)
   const keySet: JSONWebKeySet = { keys: signingKeys.map((key) => publicJwk(key.privateKeyPem, key.kid)) }
   const resolveKey = createLocalJWKSet(keySet)
+  const verified = new Map<string, AccessTokenClaims & { expiresAtSeconds: number }>()
   return {
     async issue(claims) {
       const issuedAt = Math.floor(now().getTime() / 1000)
@@ -57,6 +63,13 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
       return { accessToken, expiresIn: accessTokenLifetimeSeconds }
     },
     async verify(token) {
+      const nowSeconds = now().getTime() / 1000
+      const remembered = verified.get(token)
+      if (remembered) {
+        if (remembered.expiresAtSeconds > nowSeconds) return { userId: remembered.userId, sessionId: remembered.sessionId }
+        verified.delete(token)
+        throw new InvalidAccessTokenError('ERR_JWT_EXPIRED')
+      }
       try {
         const { payload } = await jwtVerify(token, resolveKey, {
           algorithms: ['RS256'],
@@ -65,7 +78,9 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
           requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
           currentDate: now(),
         })
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('malformed claims')
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') throw new Error('malformed claims')
+        if (verified.size >= verifiedTokenCacheSize) verified.delete(verified.keys().next().value!)
+        verified.set(token, { userId: payload.sub, sessionId: payload.sid, expiresAtSeconds: payload.exp })
         return { userId: payload.sub, sessionId: payload.sid }
       } catch (error) {
         throw new InvalidAccessTokenError((error as { code?: string }).code ?? 'invalid token')

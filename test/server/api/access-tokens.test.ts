@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { tokenAudience, tokenIssuer } from '../../../src/server/crypto/access-tokens.js'
+import { InvalidAccessTokenError, accessTokenLifetimeSeconds, createAccessTokens, tokenAudience, tokenIssuer } from '../../../src/server/crypto/access-tokens.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
 
@@ -119,5 +119,27 @@ describe('access tokens', () => {
     const answer = await new ApiClient(server().url).request<{ keys: Array<Record<string, string>> }>('GET', '/auth/jwks')
     expect(answer.status).toBe(200)
     expect(answer.body.keys).toEqual([{ kty: 'RSA', kid: signingKey().kid, alg: 'RS256', use: 'sig', n: expect.any(String), e: 'AQAB' }])
+  })
+})
+
+describe('remembered tokens', () => {
+  // Verified tokens are remembered until they expire; remembering must never outlive the expiry.
+  it('a token verified before its expiry is refused after it, though it was remembered', async () => {
+    let clock = new Date('2026-05-01T10:00:00Z')
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys, () => clock)
+    const { accessToken } = await tokens.issue({ userId, sessionId })
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId })
+    clock = new Date(clock.getTime() + (accessTokenLifetimeSeconds - 1) * 1000)
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId })
+    clock = new Date(clock.getTime() + 2000)
+    await expect(tokens.verify(accessToken)).rejects.toBeInstanceOf(InvalidAccessTokenError)
+  })
+
+  it('a remembered token, altered by one character, is checked afresh and refused', async () => {
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys)
+    const { accessToken } = await tokens.issue({ userId, sessionId })
+    await tokens.verify(accessToken)
+    const altered = `${accessToken.slice(0, -1)}${accessToken.endsWith('A') ? 'B' : 'A'}`
+    await expect(tokens.verify(altered)).rejects.toBeInstanceOf(InvalidAccessTokenError)
   })
 })
