@@ -6,7 +6,7 @@
 import http from 'node:http'
 import argon2 from 'argon2'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { hashingQueue, hashPassword, passwordHashParameters } from '../../../src/server/crypto/passwords.js'
+import { hashingConcurrency, hashingConcurrencyFor, hashingQueue, hashPassword, passwordHashParameters } from '../../../src/server/crypto/passwords.js'
 import { inTransaction } from '../../../src/server/db/with-tenant.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
@@ -72,7 +72,15 @@ describe('sign-in', () => {
     await Promise.all(Array.from({ length: 8 }, (_, index) => hashPassword(`burst password ${index}`)))
     clearInterval(watcher)
     expect(maximumActive).toBeGreaterThan(0)
-    expect(maximumActive).toBeLessThanOrEqual(2)
+    expect(maximumActive).toBeLessThanOrEqual(hashingConcurrency)
+  })
+
+  it('hashes one per core, leaving the thread pool a free thread, and never fewer than 2 at once', () => {
+    expect(hashingConcurrencyFor(2, 4)).toBe(2)
+    expect(hashingConcurrencyFor(8, 4)).toBe(3)
+    expect(hashingConcurrencyFor(8, 9)).toBe(8)
+    expect(hashingConcurrencyFor(1, 4)).toBe(2)
+    expect(hashingConcurrencyFor(16, 2)).toBe(2)
   })
 
   it('limits failed sign-ins from one IP: 429 with Retry-After, even for other accounts', async () => {
