@@ -77,6 +77,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
       log,
       tls: Boolean(tls),
       requestsPerMinute: config.requestsPerMinute,
+      rateLimitStore: config.rateLimitStore,
       reloadEncryptionKeys: async () => (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
     })
     let port = 0

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { defaultDataDir } from './data-dir.js'
 import { LimenaError } from './errors.js'
+import { rateLimitStores } from './middleware/rate-limit.js'
 
 export const secretsStoreSchema = z.enum(['auto', 'keychain', 'file'])
 export type SecretsStore = z.infer<typeof secretsStoreSchema>
@@ -27,6 +28,7 @@ export const configSchema = z.object({
   secretsStore: secretsStoreSchema,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   requestsPerMinute: z.coerce.number().int().min(0).max(1_000_000),
+  rateLimitStore: z.enum(rateLimitStores),
 })
 
 export type LimenaConfig = z.infer<typeof configSchema>
@@ -43,6 +45,7 @@ const environmentNames: Record<keyof LimenaConfig, string> = {
   secretsStore: 'LIMENA_SECRETS_STORE',
   logLevel: 'LIMENA_LOG_LEVEL',
   requestsPerMinute: 'LIMENA_RATE_LIMIT_PER_MINUTE',
+  rateLimitStore: 'LIMENA_RATE_LIMIT_STORE',
 }
 
 /** Environment first, then `overrides` (CLI flags) on top; empty values count as unset. */
@@ -66,6 +69,8 @@ export function loadConfig(
     secretsStore: pick('secretsStore') ?? 'auto',
     logLevel: pick('logLevel') ?? 'info',
     requestsPerMinute: pick('requestsPerMinute') ?? 1200,
+    // An external database may serve several instances: share the counters there unless told otherwise.
+    rateLimitStore: pick('rateLimitStore') ?? (pick('databaseUrl') === undefined ? 'memory' : 'postgres'),
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

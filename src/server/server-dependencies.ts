@@ -8,7 +8,7 @@ import { deriveKey, masterKeyBytes } from './crypto/derive-key.js'
 import type { DatabasePools } from './db/pools.js'
 import type { ServerDependencies } from './http/operation-router.js'
 import type { Logger } from './log.js'
-import { createRateLimits, defaultRateLimitSettings } from './middleware/rate-limit.js'
+import { createRateLimits, defaultRateLimitSettings, type RateLimitStore } from './middleware/rate-limit.js'
 import type { EncryptionKey, InstallSecrets } from './secrets/install-secrets.js'
 import { createEncryptionKeyring } from './crypto/encryption-keyring.js'
 import { keyAges } from './secrets/key-ages.js'
@@ -28,6 +28,8 @@ export function createServerDependencies(options: {
   log: Logger
   tls: boolean
   requestsPerMinute?: number
+  /** Where rate-limit counters live; `postgres` shares them between instances (default `memory`). */
+  rateLimitStore?: RateLimitStore
   /** Re-reads the install's encryption keys (after `rotate-keys --encryption`). */
   reloadEncryptionKeys?: () => Promise<EncryptionKey[]>
 }): ServerDependencies {
@@ -41,6 +43,9 @@ export function createServerDependencies(options: {
     keyring: createEncryptionKeyring(options.secrets.encryptionKeys, options.reloadEncryptionKeys),
     keyAges: () => keyAges(options.secrets),
     inFlight: createInFlightTracker(),
-    rateLimits: createRateLimits({ ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute }),
+    rateLimits: createRateLimits(
+      { ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute },
+      options.rateLimitStore === 'postgres' ? { kind: 'postgres', pool: options.pools.app } : { kind: 'memory' },
+    ),
   }
 }

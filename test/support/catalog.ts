@@ -2,10 +2,10 @@
  * Catalog queries the isolation tests share: which tables carry tenant data, and which of those
  * lack enabled-and-forced row-level security.
  */
+import { globalTables } from '../../src/server/db/global-tables.js'
 import type { AdminClient } from '../../src/server/db/pools.js'
 
-/** Tables that are global by design (a user or a token belongs to no tenant). */
-export const globalTables = ['users', 'refresh_tokens', 'schema_migrations']
+export { globalTables }
 
 export async function tenantColumnTables(admin: AdminClient): Promise<string[]> {
   const result = await admin.query<{ table: string }>(

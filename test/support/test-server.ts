@@ -11,6 +11,7 @@ import { listen, type ListeningServer, type TlsCredentials } from '../../src/ser
 import type { ServerDependencies } from '../../src/server/http/operation-router.js'
 import { silentLogger, type Logger } from '../../src/server/log.js'
 import { generateInstallSecrets, type EncryptionKey, type InstallSecrets } from '../../src/server/secrets/install-secrets.js'
+import type { RateLimitStore } from '../../src/server/middleware/rate-limit.js'
 import { createServerDependencies } from '../../src/server/server-dependencies.js'
 import type { TestDatabase } from './test-database.js'
 import { inTransaction } from '../../src/server/db/with-tenant.js'
@@ -26,10 +27,26 @@ export interface TestServer {
 
 export async function startTestServer(
   database: TestDatabase,
-  options: { requestsPerMinute?: number; tls?: TlsCredentials; secrets?: InstallSecrets; log?: Logger; reloadEncryptionKeys?: () => Promise<EncryptionKey[]>; loopbackHostOnly?: boolean } = {},
+  options: {
+    requestsPerMinute?: number
+    rateLimitStore?: RateLimitStore
+    tls?: TlsCredentials
+    secrets?: InstallSecrets
+    log?: Logger
+    reloadEncryptionKeys?: () => Promise<EncryptionKey[]>
+    loopbackHostOnly?: boolean
+  } = {},
 ): Promise<TestServer> {
   const secrets = options.secrets ?? (await generateInstallSecrets())
-  const deps = createServerDependencies({ pools: database.pools, secrets, log: options.log ?? silentLogger, tls: Boolean(options.tls), requestsPerMinute: options.requestsPerMinute ?? 0, reloadEncryptionKeys: options.reloadEncryptionKeys })
+  const deps = createServerDependencies({
+    pools: database.pools,
+    secrets,
+    log: options.log ?? silentLogger,
+    tls: Boolean(options.tls),
+    requestsPerMinute: options.requestsPerMinute ?? 0,
+    rateLimitStore: options.rateLimitStore,
+    reloadEncryptionKeys: options.reloadEncryptionKeys,
+  })
   let port = 0
   const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
   const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })

@@ -5,12 +5,12 @@
  * list of guarantees, each marked as holding or not. No tenant data is read, so no tenant's log
  * gets a row; the reason is still required like on every operator route.
  */
+import { globalTables } from '../db/global-tables.js'
 import { withOperatorRead } from '../db/with-operator.js'
 import { roleNames } from '../db/pools.js'
 import type { OperationHandlers } from '../http/operation-router.js'
 import { operatorCall } from './operator-access.js'
 
-const globalTables = new Set(['users', 'refresh_tokens', 'schema_migrations'])
 const privileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
 
 export const adminPostureHandlers: OperationHandlers = {
@@ -77,7 +77,7 @@ export const adminPostureHandlers: OperationHandlers = {
       })
       const keys = context.deps.keyAges()
       const privilegesOf = (role: string, table: string) => rolesOut.find((entry) => entry.name === role)?.grants.find((grant) => grant.table === table)?.privileges ?? []
-      const unprotected = tablesOut.filter((table) => !globalTables.has(table.name) && !(table.rlsEnabled && table.rlsForced)).map((table) => table.name)
+      const unprotected = tablesOut.filter((table) => !globalTables.includes(table.name) && !(table.rlsEnabled && table.rlsForced)).map((table) => table.name)
       const unsafeRoles = rolesOut.filter((role) => role.superuser || role.bypassRls).map((role) => role.name)
       const readonlyWrites = rolesOut.find((role) => role.name === roleNames.readonly)?.grants.filter((grant) => grant.privileges.some((privilege) => privilege !== 'SELECT')) ?? []
       const appAuditPrivileges = privilegesOf(roleNames.app, 'audit_logs')

@@ -3,9 +3,13 @@
  * IP-keyed limits with rate-limiter-flexible: a general budget of requests per minute per IP,
  * and stricter budgets of failed logins per IP and per account (so neither one address nor a
  * spread of addresses can guess a password). Over a limit: 429 with Retry-After.
+ * Counters live in memory (one instance, the desktop app) or in PostgreSQL (several instances on
+ * one database share them); a store that does not answer falls back to memory for that call.
  */
 import type { Express } from 'express'
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import type { DbPool } from '../db/pools.js'
+import { schemaName } from '../db/pools.js'
 import { problems } from '../http/http-problem.js'
 
 export interface RateLimitSettings {
@@ -30,12 +34,31 @@ export interface RateLimits {
   loginFailuresByAccount: RateLimiterAbstract
 }
 
-export function createRateLimits(settings: RateLimitSettings = defaultRateLimitSettings): RateLimits {
+export const rateLimitStores = ['memory', 'postgres'] as const
+export type RateLimitStore = (typeof rateLimitStores)[number]
+
+/** Where counters live: `memory`, or PostgreSQL's `rate_limits` table (migration 0007) through `pool`. */
+export type RateLimitStoreChoice = { kind: 'memory' } | { kind: 'postgres'; pool: DbPool }
+
+function limiter(store: RateLimitStoreChoice, options: IRateLimiterOptions): RateLimiterAbstract {
+  if (store.kind === 'memory') return new RateLimiterMemory(options)
+  return new RateLimiterPostgres({
+    ...options,
+    storeClient: store.pool,
+    storeType: 'pool',
+    schemaName,
+    tableName: 'rate_limits',
+    tableCreated: true,
+    insuranceLimiter: new RateLimiterMemory(options),
+  })
+}
+
+export function createRateLimits(settings: RateLimitSettings = defaultRateLimitSettings, store: RateLimitStoreChoice = { kind: 'memory' }): RateLimits {
   return {
     settings,
-    requestsByIp: settings.requestsPerMinute > 0 ? new RateLimiterMemory({ keyPrefix: 'ip', points: settings.requestsPerMinute, duration: 60 }) : null,
-    loginFailuresByIp: new RateLimiterMemory({ keyPrefix: 'login-ip', points: settings.loginFailuresPerIp, duration: settings.loginWindowSeconds }),
-    loginFailuresByAccount: new RateLimiterMemory({ keyPrefix: 'login-account', points: settings.loginFailuresPerAccount, duration: settings.loginWindowSeconds }),
+    requestsByIp: settings.requestsPerMinute > 0 ? limiter(store, { keyPrefix: 'ip', points: settings.requestsPerMinute, duration: 60 }) : null,
+    loginFailuresByIp: limiter(store, { keyPrefix: 'login-ip', points: settings.loginFailuresPerIp, duration: settings.loginWindowSeconds }),
+    loginFailuresByAccount: limiter(store, { keyPrefix: 'login-account', points: settings.loginFailuresPerAccount, duration: settings.loginWindowSeconds }),
   }
 }
 

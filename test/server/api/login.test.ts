@@ -63,7 +63,7 @@ describe('sign-in', () => {
     expect((await new ApiClient(server().url).login('weak@example.test', 'rehash me please now')).status).toBe(200)
   })
 
-  it('hashes with Argon2id at or above OWASP parameters, at most two at a time', async () => {
+  it('hashes with Argon2id at or above OWASP parameters, no more at once than the queue allows', async () => {
     expect(passwordHashParameters.type).toBe(argon2.argon2id)
     expect(passwordHashParameters.memoryCost).toBeGreaterThanOrEqual(19_456)
     expect(passwordHashParameters.timeCost).toBeGreaterThanOrEqual(2)
