@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { apiKeyScopes } from '@shared/permissions'
 import { Dialog } from '@renderer/components/ui/dialog'
-import { EmptyState } from '@renderer/components/ui/states'
+import { RecordTable } from '@renderer/components/ui/record-table'
 import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
@@ -98,42 +98,27 @@ export function ApiKeysPanel({ tenantId, apiKeys, canWrite }: { tenantId: string
         </form>
       )}
       <ProblemMessage problem={error} />
-      {apiKeys.length === 0 ? (
-        <EmptyState title="No API keys." />
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Scopes</th>
-              <th>Created</th>
-              <th>Last used</th>
-              {canWrite && <th aria-label="Actions" />}
-            </tr>
-          </thead>
-          <tbody>
-            {apiKeys.map((key) => (
-              <tr key={key.id}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.scopes.join(', ')}</td>
-                <td>{formatDateTime(key.createdAt)}</td>
-                <td>{formatDateTime(key.lastUsedAt)}</td>
-                {canWrite && (
-                  <td>
-                    <button type="button" className="danger" onClick={() => revoke.mutate(key.id)}>
-                      Revoke
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RecordTable
+        rows={apiKeys}
+        rowKey={(key) => key.id}
+        empty="No API keys."
+        columns={[
+          { header: 'Name', cell: (key) => key.name },
+          { header: 'Key', cell: (key) => <code>{key.prefix}…</code> },
+          { header: 'Scopes', cell: (key) => key.scopes.join(', ') },
+          { header: 'Created', cell: (key) => formatDateTime(key.createdAt) },
+          { header: 'Last used', cell: (key) => formatDateTime(key.lastUsedAt) },
+        ]}
+        actions={
+          canWrite
+            ? (key) => (
+                <button type="button" className="danger" onClick={() => revoke.mutate(key.id)}>
+                  Revoke
+                </button>
+              )
+            : undefined
+        }
+      />
       <NewKeyDialog secret={secret} onDone={() => setSecret(null)} />
     </div>
   )

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { EmptyState } from '@renderer/components/ui/states'
+import { RecordTable } from '@renderer/components/ui/record-table'
 import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
@@ -53,38 +53,26 @@ export function IntegrationsPanel({ tenantId, integrations, canWrite }: { tenant
       )}
       <p className="muted">Secrets are encrypted per tenant (AES-256-GCM) as soon as they reach the backend and are never shown again.</p>
       <ProblemMessage problem={error} />
-      {integrations.length === 0 ? (
-        <EmptyState title="No integrations connected." />
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Provider</th>
-              <th>Label</th>
-              <th>Connected</th>
-              <th>Key version</th>
-              {canWrite && <th aria-label="Actions" />}
-            </tr>
-          </thead>
-          <tbody>
-            {integrations.map((integration) => (
-              <tr key={integration.id}>
-                <td>{integration.provider}</td>
-                <td>{integration.label}</td>
-                <td>{formatDateTime(integration.connectedAt)}</td>
-                <td>v{integration.keyVersion}</td>
-                {canWrite && (
-                  <td>
-                    <button type="button" className="danger" onClick={() => disconnect.mutate(integration.id)}>
-                      Disconnect
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RecordTable
+        rows={integrations}
+        rowKey={(integration) => integration.id}
+        empty="No integrations connected."
+        columns={[
+          { header: 'Provider', cell: (integration) => integration.provider },
+          { header: 'Label', cell: (integration) => integration.label },
+          { header: 'Connected', cell: (integration) => formatDateTime(integration.connectedAt) },
+          { header: 'Key version', cell: (integration) => `v${integration.keyVersion}` },
+        ]}
+        actions={
+          canWrite
+            ? (integration) => (
+                <button type="button" className="danger" onClick={() => disconnect.mutate(integration.id)}>
+                  Disconnect
+                </button>
+              )
+            : undefined
+        }
+      />
     </div>
   )
 }

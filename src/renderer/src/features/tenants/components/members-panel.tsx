@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { mayAssignRole, tenantRoles, type TenantRole } from '@shared/permissions'
-import { EmptyState } from '@renderer/components/ui/states'
+import { RecordTable } from '@renderer/components/ui/record-table'
 import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
@@ -23,6 +23,15 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
   const remove = useRemoveMember(tenantId)
   const error = problemOf(add.error ?? change.error ?? remove.error)
   const assignable = tenantRoles.filter((candidate) => actorRole !== null && mayAssignRole(actorRole, candidate))
+  const roleSelect = (member: Member) => (
+    <select aria-label={`Role of ${member.email}`} value={member.role} onChange={(event) => change.mutate({ userId: member.userId, role: event.target.value as TenantRole })}>
+      {tenantRoles.map((candidate) => (
+        <option key={candidate} disabled={candidate !== member.role && !assignable.includes(candidate)}>
+          {candidate}
+        </option>
+      ))}
+    </select>
+  )
   return (
     <div className="panel">
       {canWrite && (
@@ -64,51 +73,33 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
         </p>
       )}
       <ProblemMessage problem={error} />
-      {members.length === 0 ? (
-        <EmptyState title="No members." />
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Role</th>
-              <th>Joined</th>
-              {canWrite && <th aria-label="Actions" />}
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((member) => (
-              <tr key={member.userId}>
-                <td>
-                  {member.displayName ?? member.email}
-                  {member.displayName && <div className="muted">{member.email}</div>}
-                </td>
-                <td>
-                  {canWrite ? (
-                    <select aria-label={`Role of ${member.email}`} value={member.role} onChange={(event) => change.mutate({ userId: member.userId, role: event.target.value as TenantRole })}>
-                      {tenantRoles.map((candidate) => (
-                        <option key={candidate} disabled={candidate !== member.role && !assignable.includes(candidate)}>
-                          {candidate}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    member.role
-                  )}
-                </td>
-                <td>{formatDateTime(member.joinedAt)}</td>
-                {canWrite && (
-                  <td>
-                    <button type="button" className="danger" onClick={() => remove.mutate(member.userId)}>
-                      Remove
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RecordTable
+        rows={members}
+        rowKey={(member) => member.userId}
+        empty="No members."
+        columns={[
+          {
+            header: 'Member',
+            cell: (member) => (
+              <>
+                {member.displayName ?? member.email}
+                {member.displayName && <div className="muted">{member.email}</div>}
+              </>
+            ),
+          },
+          { header: 'Role', cell: (member) => (canWrite ? roleSelect(member) : member.role) },
+          { header: 'Joined', cell: (member) => formatDateTime(member.joinedAt) },
+        ]}
+        actions={
+          canWrite
+            ? (member) => (
+                <button type="button" className="danger" onClick={() => remove.mutate(member.userId)}>
+                  Remove
+                </button>
+              )
+            : undefined
+        }
+      />
     </div>
   )
 }
