@@ -8,8 +8,7 @@
  */
 import type { Express } from 'express'
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible'
-import type { DbPool } from '../db/pools.js'
-import { schemaName } from '../db/pools.js'
+import { schemaName, type DbPool } from '../db/pools.js'
 import { problems } from '../http/http-problem.js'
 
 export interface RateLimitSettings {

@@ -66,6 +66,14 @@ describe('rate limits shared through PostgreSQL', () => {
     }
   })
 
+  it('stores a key longer than 255 characters in the database, not only in the fallback', async () => {
+    const limits = createRateLimits(defaultRateLimitSettings, { kind: 'postgres', pool: database().pools.app })
+    const account = `${'a'.repeat(300)}@example.test`
+    await limits.loginFailuresByAccount.consume(account)
+    const stored = await database().pools.app.query<{ points: number }>('SELECT points FROM rate_limits WHERE key = $1', [`login-account:${account}`])
+    expect(stored.rows).toEqual([{ points: 1 }])
+  })
+
   it('is the default with an external database, and memory with the embedded one', () => {
     const base = { LIMENA_DATA_DIR: '/tmp/limena-config-test' }
     expect(loadConfig(base).rateLimitStore).toBe('memory')

@@ -6,7 +6,7 @@ SET LOCAL ROLE limena_owner;
 SET LOCAL search_path = limena;
 
 CREATE UNLOGGED TABLE rate_limits (
-  key varchar(255) PRIMARY KEY,
+  key text PRIMARY KEY, -- text, not the library's varchar(255): a long email must not overflow it
   points integer NOT NULL DEFAULT 0,
   expire bigint
 );
