@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { ConnectionManager } from '../../src/main/connection-manager.js'
-import { memoryVault, type CredentialStore } from '../../src/main/credential-store.js'
+import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
 import { createRpcRouter } from '../../src/main/rpc-router.js'
 import { seedDemo } from '../../src/server/demo/seed-demo.js'
 import { ensureCliBuilt } from '../support/cli.js'
@@ -57,19 +57,6 @@ function serveRenderer(): Promise<http.Server> {
   return new Promise((resolve) => serverOfFiles.listen(0, '127.0.0.1', () => resolve(serverOfFiles)))
 }
 
-function credentialStore(): CredentialStore {
-  const vault = memoryVault()
-  return {
-    mode: 'keychain',
-    message: null,
-    sessionFor: (id) => ({
-      load: async () => JSON.parse((await vault.get(id)) ?? 'null'),
-      save: (session) => vault.set(id, JSON.stringify(session)),
-      clear: async () => void (await vault.delete(id)),
-    }),
-  }
-}
-
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(screenshots, `${name}.png`) })
 }
@@ -107,7 +94,7 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     page = await context.newPage()
     connections = new ConnectionManager({
       settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-settings-')), 'settings.json'),
-      credentials: credentialStore(),
+      credentials: await openCredentialStore(memoryVault()),
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
       firstRun: () => firstRunFor(database().pools),
       fetch: (input, init) => (networkDown ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
@@ -291,7 +278,7 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     const other = await browser.newPage({ viewport: { width: 1000, height: 760 } })
     const sessionOnly = new ConnectionManager({
       settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-nokeychain-')), 'settings.json'),
-      credentials: { ...credentialStore(), mode: 'session-only', message: 'The OS keychain is not available (no Secret Service). You can sign in, but you will have to sign in again next time: nothing is saved to disk instead.' },
+      credentials: { ...(await openCredentialStore(memoryVault())), mode: 'session-only', message: 'The OS keychain is not available (no Secret Service). You can sign in, but you will have to sign in again next time: nothing is saved to disk instead.' },
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
     })
     const otherRoute = createRpcRouter({ isTrustedSender: (url) => url.startsWith(`${origin}/`), connections: sessionOnly, chooseSavePath: async () => null, emit: () => undefined })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ConnectionManager } from '../../src/main/connection-manager.js'
-import { memoryVault, type CredentialStore } from '../../src/main/credential-store.js'
+import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
 import { firstRunFor } from '../../src/main/first-run.js'
 import { createRpcRouter, type RpcRoute } from '../../src/main/rpc-router.js'
 import { useTestDatabase } from '../support/test-database.js'
@@ -19,12 +19,7 @@ const caller = { senderUrl: 'app://console' }
 let route: RpcRoute
 
 beforeAll(async () => {
-  const vault = memoryVault()
-  const credentials: CredentialStore = {
-    mode: 'keychain',
-    message: null,
-    sessionFor: (id) => ({ load: async () => JSON.parse((await vault.get(id)) ?? 'null'), save: (session) => vault.set(id, JSON.stringify(session)), clear: async () => void (await vault.delete(id)) }),
-  }
+  const credentials = await openCredentialStore(memoryVault())
   const connections = new ConnectionManager({
     settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-first-run-')), 'settings.json'),
     credentials,

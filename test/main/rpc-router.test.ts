@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BridgeEventName, BridgeEvents } from '../../src/shared/bridge.js'
 import { ConnectionManager } from '../../src/main/connection-manager.js'
-import { memoryVault, type CredentialStore } from '../../src/main/credential-store.js'
+import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
 import { createRpcRouter, type RpcRoute } from '../../src/main/rpc-router.js'
 import { sessionEndedType } from '../../src/main/api-client.js'
 import { useTestDatabase } from '../support/test-database.js'
@@ -40,28 +40,12 @@ const recordingFetch: typeof fetch = async (input, init) => {
   return fetch(input, { ...init, headers })
 }
 
-function sessionStore(): CredentialStore {
-  const vault = memoryVault()
-  return {
-    mode: 'keychain',
-    message: null,
-    sessionFor: (id) => ({
-      load: async () => {
-        const value = await vault.get(id)
-        return value ? JSON.parse(value) : null
-      },
-      save: (session) => vault.set(id, JSON.stringify(session)),
-      clear: async () => void (await vault.delete(id)),
-    }),
-  }
-}
-
 beforeAll(async () => {
   await createUser(database(), { email: 'console@example.test', password: 'console password 1', platformAdmin: true })
   const settingsDir = await mkdtemp(join(tmpdir(), 'limena-main-'))
   connections = new ConnectionManager({
     settingsPath: join(settingsDir, 'settings.json'),
-    credentials: sessionStore(),
+    credentials: await openCredentialStore(memoryVault()),
     embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
     fetch: recordingFetch,
     onSessionEnded: async () => events.push({ event: 'session-changed', payload: await connections.status() }),
