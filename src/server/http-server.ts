@@ -2,6 +2,11 @@
  * @module http-server
  * Listens with plain HTTP, or HTTPS with TLS 1.2 as the floor, and closes cleanly: stop
  * accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+ * Over TLS 1.2 only forward-secret AEAD suites are offered (ECDHE with AES-GCM or
+ * ChaCha20-Poly1305), in our order: no RSA key exchange, whose recorded traffic a later stolen
+ * key decrypts, and no CBC or SHA-1 suites, the ones padding-oracle and Lucky13-style attacks
+ * need. TLS 1.3's suites are all AEAD and forward secret; they are named here because a cipher
+ * list without any would leave TLS 1.3 with nothing to negotiate.
  */
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
@@ -27,6 +32,22 @@ export async function loadTlsCredentials(files: TlsFiles): Promise<TlsCredential
   return { cert, key }
 }
 
+/**
+ * Most preferred first. Node gives the TLS_* names to TLS 1.3 and the rest to TLS 1.2; the 1.2
+ * list is Mozilla's "intermediate" one without finite-field DHE.
+ */
+const tlsCipherSuites = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':')
+
 export interface ListeningServer {
   url: string
   port: number
@@ -46,7 +67,7 @@ export async function listen(app: Express, options: { host: string; port: number
   let server: http.Server
   if (options.tls) {
     try {
-      server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, app)
+      server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', ciphers: tlsCipherSuites, honorCipherOrder: true }, app)
     } catch (error) {
       throw new LimenaError('tls_invalid', `the TLS certificate or key is not usable: ${oneLineMessage(error)}`)
     }

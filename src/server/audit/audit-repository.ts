@@ -2,10 +2,11 @@
  * @module audit-repository
  * Reading the audit log: keyset pages newest first on (at, id), which the (tenant_id, at, id)
  * index serves at the same cost on the first page and the ten-millionth; and the CSV export,
- * streamed by COPY straight from PostgreSQL with backpressure, never held in memory.
+ * streamed by COPY straight from PostgreSQL with backpressure, never held in memory, with every
+ * cell quoted and formulas neutralised for spreadsheets that split on `,` or on `;`.
  */
 import { pipeline } from 'node:stream/promises'
-import type { Writable } from 'node:stream'
+import { Transform, type Writable } from 'node:stream'
 import { to as copyTo } from 'pg-copy-streams'
 import type { AuditFilters, AuditLogItem } from '@shared/contract.js'
 import { abandonConnection, quoteLiteral, type DbClient } from '../db/pools.js'
@@ -90,24 +91,80 @@ export const auditCsvColumns = [
   'id', 'at', 'tenant_id', 'action', 'actor_type', 'actor_id', 'actor_name', 'target_type', 'target_id', 'target_name',
   'ip', 'user_agent', 'request_id', 'reason', 'changes', 'metadata', 'seq', 'hash',
 ] as const
+type AuditCsvColumn = (typeof auditCsvColumns)[number]
 
-/** Streams the matching rows as CSV into `destination`. An abandoned stream cuts the connection. */
+/**
+ * A free-text cell a spreadsheet must not run: csv_safe guards a leading = + - @ tab or CR, and
+ * the same characters right after a `;` are guarded too, because a spreadsheet that splits on `;`
+ * (Excel in many locales) starts a new cell there and honours a quote only at a cell's start.
+ */
+const guarded = (text: string) => `csv_safe(regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g'))`
+
+/**
+ * Each column as text; NULL becomes '' because COPY's FORCE_QUOTE leaves a NULL unquoted. The
+ * cells take the columns' names, so the export's ORDER BY names the table's columns explicitly.
+ */
+const auditCsvCells: Record<AuditCsvColumn, string> = {
+  id: 'id::text',
+  at: `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  tenant_id: 'tenant_id::text',
+  action: guarded('action'),
+  actor_type: 'actor_type::text',
+  actor_id: 'actor_id::text',
+  actor_name: guarded('actor_name'),
+  target_type: guarded('target_type'),
+  target_id: guarded('target_id'),
+  target_name: guarded('target_name'),
+  ip: 'host(ip)',
+  user_agent: guarded('user_agent'),
+  request_id: guarded('request_id'),
+  reason: guarded('reason'),
+  changes: guarded('changes::text'),
+  metadata: guarded('metadata::text'),
+  seq: 'seq::text',
+  hash: `encode(hash, 'hex')`,
+}
+
+/** COPY leaves its own header unquoted, so the header is written here, quoted like the cells. */
+const auditCsvHeader = `${auditCsvColumns.map((column) => `"${column}"`).join(',')}\n`
+
+/**
+ * Streams the matching rows as CSV into `destination`, every cell quoted (RFC 4180) so a comma,
+ * quote, `;` or line break inside a value stays in its cell. An abandoned stream cuts the connection.
+ */
 export async function streamAuditCsv(client: DbClient, filters: Omit<AuditFilters, 'limit' | 'cursor'> & { tenantId?: string }, destination: Writable): Promise<void> {
   const conditions = auditConditions(filters, literal)
   const query = `COPY (
-      SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, tenant_id, csv_safe(action) AS action, actor_type, actor_id,
-             csv_safe(actor_name) AS actor_name, csv_safe(target_type) AS target_type, csv_safe(target_id) AS target_id, csv_safe(target_name) AS target_name,
-             host(ip) AS ip, csv_safe(user_agent) AS user_agent, csv_safe(request_id) AS request_id, csv_safe(reason) AS reason,
-             csv_safe(changes::text) AS changes, csv_safe(metadata::text) AS metadata, seq, encode(hash, 'hex') AS hash
+      SELECT ${auditCsvColumns.map((column) => `coalesce(${auditCsvCells[column]}, '') AS ${column}`).join(', ')}
         FROM audit_logs
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY at DESC, id DESC
-    ) TO STDOUT WITH (FORMAT csv, HEADER true)`
+       ORDER BY audit_logs.at DESC, audit_logs.id DESC
+    ) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)`
   const copy = client.query(copyTo(query))
   try {
-    await pipeline(copy, destination)
+    await pipeline(copy, headerFirst(auditCsvHeader), destination)
   } catch (error) {
     abandonConnection(client)
     throw error
   }
+}
+
+/**
+ * Passes the rows through with `header` in front, sent with the first chunk (or alone at the end),
+ * so a query that fails at once still fails before the answer has started.
+ */
+function headerFirst(header: string): Transform {
+  let sent = false
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (!sent) {
+        sent = true
+        this.push(header)
+      }
+      callback(null, chunk)
+    },
+    flush(callback) {
+      callback(null, sent ? undefined : header)
+    },
+  })
 }

@@ -4,15 +4,20 @@
  * aud and jti, and `kid` in the header. Verification pins the algorithm, issuer and audience, and
  * looks keys up only in our own key set by `kid`, so a key offered inside a token (jwk, jku,
  * x5c) is never used. The newest signing key signs; older ones still verify until retired.
+ * A validly signed token is still refused when issued in the future beyond the clock skew, or
+ * when it would live longer than an access token may (plus the skew): a leaked signing key or a
+ * bug elsewhere must not mint tokens that outlive the 15 minutes a stolen token is worth.
  * A token that verified is remembered until it expires, so a client's next requests with the
- * same token skip the RSA check; the key set is fixed for the instance's life, so no key change
- * can make a remembered answer stale.
+ * same token skip the RSA check; only a token that passed every check is remembered, and the key
+ * set is fixed for the instance's life, so no key change can make a remembered answer stale.
  */
 import { randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose'
 import type { JwtSigningKey } from '../secrets/install-secrets.js'
 
 export const accessTokenLifetimeSeconds = 15 * 60
+/** How far our clock and the issuer's may disagree: bounds a future `iat` and the lifetime. */
+export const tokenClockSkewSeconds = 60
 export const tokenIssuer = 'limena'
 export const tokenAudience = 'limena-api'
 /** Verified tokens remembered at most; the oldest is forgotten first. */
@@ -63,7 +68,8 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
       return { accessToken, expiresIn: accessTokenLifetimeSeconds }
     },
     async verify(token) {
-      const nowSeconds = now().getTime() / 1000
+      const currentDate = now()
+      const nowSeconds = currentDate.getTime() / 1000
       const remembered = verified.get(token)
       if (remembered) {
         if (remembered.expiresAtSeconds > nowSeconds) return { userId: remembered.userId, sessionId: remembered.sessionId }
@@ -76,13 +82,18 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
           issuer: tokenIssuer,
           audience: tokenAudience,
           requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
-          currentDate: now(),
+          currentDate,
         })
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') throw new Error('malformed claims')
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+          throw new Error('malformed claims')
+        }
+        if (payload.iat > nowSeconds + tokenClockSkewSeconds) throw new InvalidAccessTokenError('token issued in the future')
+        if (payload.exp - payload.iat > accessTokenLifetimeSeconds + tokenClockSkewSeconds) throw new InvalidAccessTokenError('token lifetime too long')
         if (verified.size >= verifiedTokenCacheSize) verified.delete(verified.keys().next().value!)
         verified.set(token, { userId: payload.sub, sessionId: payload.sid, expiresAtSeconds: payload.exp })
         return { userId: payload.sub, sessionId: payload.sid }
       } catch (error) {
+        if (error instanceof InvalidAccessTokenError) throw error
         throw new InvalidAccessTokenError((error as { code?: string }).code ?? 'invalid token')
       }
     },

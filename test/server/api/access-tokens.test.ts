@@ -1,11 +1,19 @@
 /**
  * Access tokens through HTTP: each forgery of the usual catalogue is a 401 on GET /me; a genuine
- * token is a 200.
+ * token is a 200. Tokens signed with the install's real key but issued in the future beyond the
+ * clock skew, or living longer than an access token may, are 401 too, and never remembered.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { InvalidAccessTokenError, accessTokenLifetimeSeconds, createAccessTokens, tokenAudience, tokenIssuer } from '../../../src/server/crypto/access-tokens.js'
+import {
+  InvalidAccessTokenError,
+  accessTokenLifetimeSeconds,
+  createAccessTokens,
+  tokenAudience,
+  tokenClockSkewSeconds,
+  tokenIssuer,
+} from '../../../src/server/crypto/access-tokens.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
 
@@ -77,6 +85,21 @@ describe('access tokens', () => {
     expect(await meStatus(await signWithServerKey(claims))).toBe(401)
   })
 
+  it('a token issued 5 minutes in the future → 401', async () => {
+    const issuedAt = now() + 5 * 60
+    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + accessTokenLifetimeSeconds }))).toBe(401)
+  })
+
+  it('a token living 2 hours (exp = iat + 2 h) → 401', async () => {
+    const issuedAt = now()
+    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + 2 * 60 * 60 }))).toBe(401)
+  })
+
+  it('a token issued 30 s in the future (within the clock skew) with a normal lifetime → 200', async () => {
+    const issuedAt = now() + 30
+    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + accessTokenLifetimeSeconds }))).toBe(200)
+  })
+
   it('a tampered payload → 401', async () => {
     const [header, payload, signature] = genuine.split('.')
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
@@ -141,5 +164,35 @@ describe('remembered tokens', () => {
     await tokens.verify(accessToken)
     const altered = `${accessToken.slice(0, -1)}${accessToken.endsWith('A') ? 'B' : 'A'}`
     await expect(tokens.verify(altered)).rejects.toBeInstanceOf(InvalidAccessTokenError)
+  })
+})
+
+describe('time bounds', () => {
+  // Clock skew bounds both checks: a token may be issued at most that far ahead, and live at most 15 minutes plus that.
+  it('refuses a token at the edges of the skew and lifetime bounds, and accepts one just inside them', async () => {
+    const clock = new Date('2026-05-01T10:00:00Z')
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys, () => clock)
+    const nowSeconds = clock.getTime() / 1000
+    const sign = (iat: number, exp: number) => signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat, exp })
+    const skew = tokenClockSkewSeconds
+    await expect(tokens.verify(await sign(nowSeconds + skew, nowSeconds + skew + accessTokenLifetimeSeconds + skew))).resolves.toEqual({ userId, sessionId })
+    await expect(tokens.verify(await sign(nowSeconds + skew + 1, nowSeconds + skew + 1 + accessTokenLifetimeSeconds))).rejects.toBeInstanceOf(InvalidAccessTokenError)
+    await expect(tokens.verify(await sign(nowSeconds, nowSeconds + accessTokenLifetimeSeconds + skew + 1))).rejects.toBeInstanceOf(InvalidAccessTokenError)
+  })
+
+  it('a refused token is never remembered: refused again on every try, even after its iat has come', async () => {
+    let clock = new Date('2026-05-01T10:00:00Z')
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys, () => clock)
+    const nowSeconds = clock.getTime() / 1000
+    const longLived = await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: nowSeconds, exp: nowSeconds + 2 * 60 * 60 })
+    const fromTheFuture = await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: nowSeconds + 5 * 60, exp: nowSeconds + 5 * 60 + accessTokenLifetimeSeconds })
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await expect(tokens.verify(longLived)).rejects.toThrow('lifetime')
+      await expect(tokens.verify(fromTheFuture)).rejects.toThrow('future')
+    }
+    // Once its iat has come, the token from the future is an ordinary token: the refusal was not remembered either way.
+    clock = new Date(clock.getTime() + 5 * 60 * 1000)
+    await expect(tokens.verify(fromTheFuture)).resolves.toEqual({ userId, sessionId })
+    await expect(tokens.verify(longLived)).rejects.toThrow('lifetime')
   })
 })

@@ -1,9 +1,12 @@
 /**
  * Audit search and export through HTTP: a keyset walk returns each row exactly once while new
  * rows are being written; filters by action (and family), actor, time and text; tampered cursors
- * are refused; the CSV export neutralises spreadsheet formulas and is itself audited.
+ * are refused; the CSV export neutralises spreadsheet formulas and is itself audited. Every cell
+ * of the export, the header's included, is quoted (RFC 4180), and a formula after a `;` inside a
+ * value is neutralised too, so a spreadsheet that splits on `;` cannot start a formula cell.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { auditCsvColumns } from '../../../src/server/audit/audit-repository.js'
 import { writeAudit } from '../../../src/server/audit/audit-writer.js'
 import { withTenant } from '../../../src/server/db/with-tenant.js'
 import { useTestDatabase } from '../../support/test-database.js'
@@ -29,6 +32,56 @@ beforeAll(async () => {
     }
   })
 })
+
+interface CsvCell {
+  /** The cell as written, quotes and all. */
+  raw: string
+  value: string
+}
+
+/** Splits CSV text into records of cells by RFC 4180: quoted cells may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): CsvCell[][] {
+  const records: CsvCell[][] = []
+  let record: CsvCell[] = []
+  let raw = ''
+  let value = ''
+  let quoted = false
+  const endCell = () => {
+    record.push({ raw, value })
+    raw = ''
+    value = ''
+  }
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!
+    if (quoted) {
+      raw += char
+      if (char !== '"') value += char
+      else if (text[index + 1] === '"') {
+        raw += '"'
+        value += '"'
+        index += 1
+      } else quoted = false
+    } else if (char === '"') {
+      raw += char
+      quoted = true
+    } else if (char === ',') endCell()
+    else if (char === '\n' || (char === '\r' && text[index + 1] === '\n')) {
+      if (char === '\r') index += 1
+      endCell()
+      records.push(record)
+      record = []
+    } else {
+      raw += char
+      value += char
+    }
+  }
+  expect(quoted, 'an unterminated quoted cell').toBe(false)
+  if (raw !== '' || record.length > 0) {
+    endCell()
+    records.push(record)
+  }
+  return records
+}
 
 interface Page {
   items: Array<{ id: string; action: string; actor: { id: string | null }; target: { name: string | null }; metadata: { index?: number }; chain: { hash: string } }>
@@ -102,10 +155,17 @@ describe('audit export', () => {
     expect(answer.status).toBe(200)
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-/)
-    const lines = answer.text.trim().split('\n')
-    expect(lines[0]).toBe('id,at,tenant_id,action,actor_type,actor_id,actor_name,target_type,target_id,target_name,ip,user_agent,request_id,reason,changes,metadata,seq,hash')
-    expect(lines.slice(1).every((line) => line.includes(',tenant.updated,'))).toBe(true)
-    expect(answer.text).toContain(`'=HYPERLINK(""http://evil.test"",""click"")"`)
+    const [header, ...rows] = parseCsv(answer.text)
+    expect(header!.map((cell) => cell.value)).toEqual(['id', 'at', 'tenant_id', 'action', 'actor_type', 'actor_id', 'actor_name', 'target_type', 'target_id', 'target_name', 'ip', 'user_agent', 'request_id', 'reason', 'changes', 'metadata', 'seq', 'hash'])
+    const action = header!.findIndex((cell) => cell.value === 'action')
+    const targetName = header!.findIndex((cell) => cell.value === 'target_name')
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.every((row) => row[action]!.value === 'tenant.updated')).toBe(true)
+    const ids = rows.map((row) => Number(row[0]!.value))
+    expect(ids).toEqual([...ids].sort((a, b) => b - a))
+    expect(Math.max(...ids).toString().length, 'ids of more than one length, so text order differs from numeric').toBeGreaterThan(Math.min(...ids).toString().length)
+    expect(rows.map((row) => row[targetName]!.value)).toContain(`'=HYPERLINK("http://evil.test","click")`)
+    expect(answer.text).toContain(`"'=HYPERLINK(""http://evil.test"",""click"")"`)
     expect(answer.text).not.toMatch(/,"?=HYPERLINK/)
     const exported = await world.clients.admin.request<Page>('GET', `${logPath()}?action=audit.exported`)
     expect(exported.body.items[0]).toMatchObject({ action: 'audit.exported', actor: { id: world.userIds.admin } })
@@ -119,5 +179,29 @@ describe('audit export', () => {
     })
     const answer = await world.clients.admin.request<string>('GET', `${logPath()}.csv?action=member.added`)
     for (const neutralised of ["'+SUM(1,2)", "'-2+3", "'@cmd", "'\tTAB", "'\rCR"]) expect(answer.text).toContain(neutralised)
+  })
+
+  it('quotes every cell, the header included, so a `;` in a value cannot start a formula cell', async () => {
+    const malicious = "Q3;=cmd|' /C calc'!A0"
+    const created = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: malicious, scopes: ['tenant:read'] } })
+    expect(created.status).toBe(201)
+    const answer = await world.clients.admin.request<string>('GET', `${logPath()}.csv?action=api_key.*`)
+    expect(answer.status).toBe(200)
+    const records = parseCsv(answer.text)
+    expect(records[0]!.map((cell) => cell.value)).toEqual([...auditCsvColumns])
+    expect(records.length).toBeGreaterThan(1)
+    for (const record of records) {
+      expect(record).toHaveLength(auditCsvColumns.length)
+      for (const cell of record) expect(cell.raw, `a cell of ${JSON.stringify(record.map((each) => each.raw))}`).toMatch(/^"[\s\S]*"$/)
+    }
+    const targetName = auditCsvColumns.indexOf('target_name')
+    const carrying = records.filter((record) => record.some((cell) => cell.value.includes('cmd|')))
+    expect(carrying.length).toBe(1)
+    const cells = carrying[0]!.filter((cell) => cell.value.includes('cmd|'))
+    expect(cells).toEqual([carrying[0]![targetName]])
+    expect(cells[0]!.value).toBe("Q3;'=cmd|' /C calc'!A0")
+    for (const line of answer.text.split(/\r?\n/)) {
+      for (const field of line.split(';')) expect(field, line).not.toMatch(/^=/)
+    }
   })
 })

@@ -2,6 +2,9 @@
  * `limena serve --tls-cert/--tls-key`: TLS 1.2 and 1.3 handshakes succeed, TLS 1.1 is refused,
  * and answers carry HSTS (1 year, includeSubDomains, preload). A control server that allows TLS
  * 1.0 accepts the same TLS 1.1 client, so the refusal is the server's and not the client's.
+ * Over TLS 1.2 only forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305) are
+ * accepted, in the server's order; a client offering one RSA-key-exchange or CBC suite is
+ * refused, which a control server with Node's default list accepts.
  */
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
@@ -45,6 +48,20 @@ function handshake(port: number, version: tls.SecureVersion): Promise<string> {
 
 const portOf = (url: string): number => Number(new URL(url).port)
 
+/** Handshakes offering only `ciphers`; resolves with the suite the server chose. */
+function handshakeWith(port: number, version: tls.SecureVersion, ciphers: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, minVersion: version, maxVersion: version, ciphers, rejectUnauthorized: false }, () => {
+      const chosen = socket.getCipher().standardName
+      socket.end()
+      resolve(chosen)
+    })
+    socket.on('error', reject)
+  })
+}
+
+const refusedHandshake = /handshake failure|no shared cipher|no ciphers available|socket disconnected/i
+
 describe('TLS', () => {
   it('serves HTTPS on the URL it prints', () => {
     expect(serving.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
@@ -67,6 +84,44 @@ describe('TLS', () => {
     } finally {
       control.close()
     }
+  })
+
+  it.each(['AES128-SHA256', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA384', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-GCM-SHA256'])(
+    'refuses a TLS 1.2 client offering only %s',
+    async (cipher) => {
+      await expect(handshakeWith(portOf(serving.url), 'TLSv1.2', cipher)).rejects.toThrow(refusedHandshake)
+    },
+  )
+
+  it('(control) the same single-cipher clients succeed against a server with Node\'s default list', async () => {
+    const control = tls.createServer({ cert: await readFile(certFile), key: await readFile(keyFile), minVersion: 'TLSv1.2' }, (socket) => socket.end())
+    control.listen(0, '127.0.0.1')
+    await once(control, 'listening')
+    try {
+      const port = (control.address() as { port: number }).port
+      expect(await handshakeWith(port, 'TLSv1.2', 'AES128-SHA256')).toBe('TLS_RSA_WITH_AES_128_CBC_SHA256')
+      expect(await handshakeWith(port, 'TLSv1.2', 'AES128-GCM-SHA256')).toBe('TLS_RSA_WITH_AES_128_GCM_SHA256')
+      expect(await handshakeWith(port, 'TLSv1.2', 'ECDHE-RSA-AES128-SHA256')).toBe('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256')
+    } finally {
+      control.close()
+    }
+  })
+
+  it.each([
+    ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+    ['ECDHE-RSA-AES256-GCM-SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+    ['ECDHE-RSA-CHACHA20-POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
+  ])('accepts a TLS 1.2 client offering only %s', async (cipher, standardName) => {
+    expect(await handshakeWith(portOf(serving.url), 'TLSv1.2', cipher)).toBe(standardName)
+  })
+
+  it.each(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'])('accepts a TLS 1.3 client offering only %s', async (suite) => {
+    expect(await handshakeWith(portOf(serving.url), 'TLSv1.3', suite)).toBe(suite)
+  })
+
+  it("chooses the suite by the server's preference, not the client's", async () => {
+    const chosen = await handshakeWith(portOf(serving.url), 'TLSv1.2', 'ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256')
+    expect(chosen).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256')
   })
 
   it('sends HSTS for a year with includeSubDomains and preload', async () => {
