@@ -6,6 +6,7 @@
  * the backend answers 401. Concurrent callers share one refresh: two refreshes with the same
  * token would look like token theft to the backend, which would revoke the session.
  */
+import { accessReasonHeader, encodeAccessReason } from '@shared/access-reason.js'
 import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName, type Session } from '@shared/contract.js'
 import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
 import type { SessionStore } from './credential-store.js'
@@ -62,6 +63,9 @@ export interface ApiClientOptions {
   /** Called when the session ends without the user asking (refresh refused). */
   onSessionEnded?: (reason: string) => void
 }
+
+/** Operations after which the caller's memberships differ. */
+const membershipChangingOperations: ReadonlySet<OperationName> = new Set(['acceptMyInvitation', 'leaveTenant', 'createTenant'])
 
 export class ApiClient {
   private accessToken: { token: string; expiresAt: number } | null = null
@@ -197,7 +201,7 @@ export class ApiClient {
           headers.cookie = `csrf=${stored.csrfToken}`
         }
       }
-      if (accessReason) headers['x-access-reason'] = accessReason
+      if (accessReason) headers[accessReasonHeader] = encodeAccessReason(accessReason)
       const query = request.query.toString()
       return this.send(definition.method, `${apiBasePath}${request.path}${query ? `?${query}` : ''}`, request.body, headers, signal)
     }
@@ -217,6 +221,8 @@ export class ApiClient {
     const response = await this.authorisedResponse(name, input, options.accessReason)
     if (!(response instanceof Response)) return { ok: false, problem: response }
     if (!response.ok) return { ok: false, problem: sanitiseProblem(await response.json().catch(() => null), response.status) }
+    // Joining or leaving a tenant changes the memberships main reports to the console.
+    if (membershipChangingOperations.has(name)) await this.loadCaller()
     if (response.status === 204) return { ok: true, value: undefined }
     const body: unknown = await response.json().catch(() => null)
     const output = definition.output.safeParse(body)

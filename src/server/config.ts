@@ -18,6 +18,14 @@ const databaseUrlSchema = z
 
 const portSchema = z.coerce.number().int().min(0).max(65535)
 
+const hostLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?'
+const allowedHostPattern = new RegExp(`^(?:${hostLabel}(?:\\.${hostLabel})*|\\[[0-9a-f:.]+\\])(?::\\d{1,5})?$`)
+/** Host names a reverse proxy sends (`name` for any port, `name:port` for one), comma-separated. */
+const allowedHostsSchema = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(allowedHostPattern, 'an allowed host is a host name or [IPv6 address], with an optional :port')))
+
 export const configSchema = z.object({
   dataDir: z.string().min(1),
   databaseUrl: databaseUrlSchema.optional(),
@@ -29,9 +37,10 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   requestsPerMinute: z.coerce.number().int().min(0).max(1_000_000),
   rateLimitStore: z.enum(rateLimitStores),
+  allowedHosts: allowedHostsSchema,
 })
 
-export type LimenaConfig = z.infer<typeof configSchema>
+export type LimenaConfig = z.output<typeof configSchema>
 
 export const defaultPort = 7420
 
@@ -46,6 +55,7 @@ const environmentNames: Record<keyof LimenaConfig, string> = {
   logLevel: 'LIMENA_LOG_LEVEL',
   requestsPerMinute: 'LIMENA_RATE_LIMIT_PER_MINUTE',
   rateLimitStore: 'LIMENA_RATE_LIMIT_STORE',
+  allowedHosts: 'LIMENA_ALLOWED_HOSTS',
 }
 
 /** Environment first, then `overrides` (CLI flags) on top; empty values count as unset. */
@@ -71,6 +81,8 @@ export function loadConfig(
     requestsPerMinute: pick('requestsPerMinute') ?? 1200,
     // An external database may serve several instances: share the counters there unless told otherwise.
     rateLimitStore: pick('rateLimitStore') ?? (pick('databaseUrl') === undefined ? 'memory' : 'postgres'),
+    // Flags add to the environment's names rather than replace them.
+    allowedHosts: [overrides.allowedHosts, env[environmentNames.allowedHosts]].filter(Boolean).join(','),
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

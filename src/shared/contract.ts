@@ -103,6 +103,20 @@ export const tenantWithRoleSchema = tenantSchema.extend({ role: tenantRoleSchema
 
 export const memberSchema = z.object({ userId: uuid, email: z.string(), displayName: z.string().nullable(), role: tenantRoleSchema, joinedAt: isoDateTime })
 
+/** A pending invitation as its tenant's owners and admins see it. */
+export const invitationSchema = z.object({ id: uuid, email: z.string(), role: tenantRoleSchema, invitedBy: z.string().nullable(), createdAt: isoDateTime, expiresAt: isoDateTime })
+/** A pending invitation as the invited person sees it: which tenant asks, for which role. */
+export const myInvitationSchema = z.object({
+  id: uuid,
+  tenantId: uuid,
+  tenantName: z.string(),
+  tenantSlug: z.string(),
+  role: tenantRoleSchema,
+  invitedBy: z.string().nullable(),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime,
+})
+
 export const apiKeySummarySchema = z.object({
   id: uuid,
   name: z.string(),
@@ -393,7 +407,8 @@ export const operations = {
     path: '/auth/accept-invite',
     access: 'public',
     csrf: 'exempt-before-session',
-    summary: 'Accept an invitation: creates the invited user (or adds the membership to an existing one) and signs in',
+    summary:
+      'Accept an invitation addressed to an email with no account: creates that account with this password and signs in. An email that already has an account accepts from GET /me/invitations while signed in (no password is checked here)',
     input: z.object({ token: z.string().min(1).max(200), password }).strict(),
     output: sessionSchema,
   }),
@@ -402,17 +417,72 @@ export const operations = {
     path: '/tenants/:tenantId/members',
     access: 'tenant',
     permission: 'members:write',
-    summary: 'Add a member by email; an email with no account gets an invitation (token in this answer only)',
+    summary:
+      'Invite a person by email: always a pending invitation they accept or decline, with the same answer whether or not the email has an account (the token is in this answer only)',
     successStatus: 201,
     input: tenantParams.extend({ email, role: tenantRoleSchema }).strict(),
-    output: z.object({ member: memberSchema.nullable(), inviteToken: z.string().nullable(), expiresAt: isoDateTime.nullable() }),
+    output: z.object({ invitation: invitationSchema, inviteToken: z.string() }),
+  }),
+  listInvitations: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/invitations',
+    access: 'tenant',
+    permission: 'invitations:manage',
+    summary: "A tenant's pending invitations (owners and admins)",
+    input: tenantParams.strict(),
+    output: z.object({ items: z.array(invitationSchema) }),
+  }),
+  revokeInvitation: defineOperation({
+    method: 'DELETE',
+    path: '/tenants/:tenantId/invitations/:invitationId',
+    access: 'tenant',
+    permission: 'invitations:manage',
+    summary: 'Revoke a pending invitation',
+    successStatus: 204,
+    input: tenantParams.extend({ invitationId: uuid }).strict(),
+    output: z.void(),
+  }),
+  leaveTenant: defineOperation({
+    method: 'DELETE',
+    path: '/tenants/:tenantId/members/me',
+    access: 'tenant',
+    permission: 'membership:leave',
+    summary: "Leave a tenant (any member but its last owner); the caller's API keys there are revoked",
+    successStatus: 204,
+    input: tenantParams.strict(),
+    output: z.void(),
+  }),
+  listMyInvitations: defineOperation({
+    method: 'GET',
+    path: '/me/invitations',
+    access: 'user',
+    summary: "The caller's pending invitations, addressed to their account's email",
+    input: noInput,
+    output: z.object({ items: z.array(myInvitationSchema) }),
+  }),
+  acceptMyInvitation: defineOperation({
+    method: 'POST',
+    path: '/me/invitations/:invitationId/accept',
+    access: 'user',
+    summary: 'Accept one of your pending invitations: you become a member with its role',
+    input: z.object({ invitationId: uuid }).strict(),
+    output: membershipSummarySchema,
+  }),
+  declineMyInvitation: defineOperation({
+    method: 'POST',
+    path: '/me/invitations/:invitationId/decline',
+    access: 'user',
+    summary: 'Decline one of your pending invitations',
+    successStatus: 204,
+    input: z.object({ invitationId: uuid }).strict(),
+    output: z.void(),
   }),
   updateMember: defineOperation({
     method: 'PATCH',
     path: '/tenants/:tenantId/members/:userId',
     access: 'tenant',
     permission: 'members:write',
-    summary: "Change a member's role (owner roles by owners only; never the last owner)",
+    summary: "Change a member's role (owner roles by owners only; never the last owner); their API keys lose the scopes the new role lacks",
     input: tenantParams.extend({ userId: uuid, role: tenantRoleSchema }).strict(),
     output: memberSchema,
   }),
@@ -421,7 +491,7 @@ export const operations = {
     path: '/tenants/:tenantId/members/:userId',
     access: 'tenant',
     permission: 'members:write',
-    summary: 'Remove a member (owners by owners only; never the last owner)',
+    summary: "Remove a member (owners by owners only; never the last owner); the member's API keys in the tenant are revoked",
     successStatus: 204,
     input: tenantParams.extend({ userId: uuid }).strict(),
     output: z.void(),

@@ -24,6 +24,9 @@ export const permissionMatrix = {
   'tenant:delete': { minimumRole: 'owner', scope: null },
   'members:read': { minimumRole: 'viewer', scope: 'tenant:read' },
   'members:write': { minimumRole: 'admin', scope: 'members:write' },
+  'invitations:manage': { minimumRole: 'admin', scope: 'members:write' },
+  /** Leaving is a person's own act: any member may, no API key can. */
+  'membership:leave': { minimumRole: 'viewer', scope: null },
   'keys:read': { minimumRole: 'admin', scope: 'keys:write' },
   'keys:write': { minimumRole: 'admin', scope: 'keys:write' },
   'integrations:read': { minimumRole: 'admin', scope: 'integrations:write' },
@@ -42,6 +45,15 @@ export function roleAllows(role: TenantRole, action: TenantAction): boolean {
 export function scopesAllow(scopes: readonly string[], action: TenantAction): boolean {
   const scope: ApiKeyScope | null = permissionMatrix[action].scope
   return scope !== null && scopes.includes(scope)
+}
+
+/**
+ * The API-key scopes a role may hold: those whose every action the role may perform. A member's
+ * keys never outrank the member (a demotion takes away the scopes the new role lacks).
+ */
+export function scopesAllowedFor(role: TenantRole): ApiKeyScope[] {
+  const rules = Object.entries(permissionMatrix) as Array<[TenantAction, ActionRule]>
+  return apiKeyScopes.filter((scope) => rules.every(([action, rule]) => rule.scope !== scope || roleAllows(role, action)))
 }
 
 /** Only an owner may grant or take away the owner role (API.md: members). */

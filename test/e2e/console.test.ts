@@ -18,7 +18,7 @@ import { createRpcRouter } from '../../src/main/rpc-router.js'
 import { seedDemo } from '../../src/server/demo/seed-demo.js'
 import { ensureCliBuilt } from '../support/cli.js'
 import { useTestDatabase } from '../support/test-database.js'
-import { startTestServer, type TestServer } from '../support/test-server.js'
+import { createUser, startTestServer, type TestServer } from '../support/test-server.js'
 import { firstRunFor } from '../../src/main/first-run.js'
 import { generateInstallSecrets } from '../../src/server/secrets/install-secrets.js'
 
@@ -217,7 +217,7 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Export audit log' })
     await dialog.waitFor()
     await expect.poll(() => dialog.textContent(), { timeout: 30_000 }).toMatch(/Exported [\d,]+ events to/)
-    expect((await readFile(exportPath, 'utf8')).split('\n')[0]).toMatch(/^id,at,tenant_id,action/)
+    expect((await readFile(exportPath, 'utf8')).split('\n')[0]).toMatch(/^"id","at","tenant_id","action"/)
     await dialog.getByRole('button', { name: 'Close' }).click()
   })
 
@@ -301,5 +301,34 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()
     await page.getByText('Your session ended (it was revoked or expired). Sign in again to continue.').waitFor({ timeout: 15_000 })
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
+  })
+
+  it('lets an invited person with an account join only by accepting, after signing in', async () => {
+    await createUser(database(), { email: 'invitee@limena.example', password: 'invitee password 1' })
+    await signIn(ownerEmail, 'limena-demo-password')
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
+    await page.getByRole('row').nth(1).click()
+    await page.getByText('You are owner').waitFor()
+    const tenantName = await page.getByRole('heading', { level: 1 }).textContent()
+    await page.getByRole('tab', { name: 'Members' }).click()
+    await page.getByLabel('Email').fill('invitee@limena.example')
+    await page.getByRole('button', { name: 'Invite' }).click()
+    await page.getByText('Invitation created. Nobody joins without accepting').waitFor()
+    expect(await page.getByRole('cell', { name: 'invitee@limena.example' }).count()).toBe(0)
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    // The sign-in page re-renders once the sign-out notice arrives: fill the form after that.
+    await page.getByText('Signed out.').waitFor()
+    await signIn('invitee@limena.example', 'invitee password 1')
+    const invitations = page.getByRole('region', { name: 'Invitations for you' })
+    await invitations.waitFor()
+    expect(await invitations.textContent()).toContain(`${tenantName} invites you as member`)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()
+    await page.getByText('No tenants yet.').waitFor()
+    await shot('invitations')
+    await invitations.getByRole('button', { name: 'Accept' }).click()
+    await expect.poll(() => invitations.count()).toBe(0)
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
+    await page.getByRole('row').nth(1).click()
+    await page.getByText('You are member').waitFor()
   })
 })

@@ -14,6 +14,7 @@ import { ConnectionManager } from '../../src/main/connection-manager.js'
 import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
 import { createRpcRouter, type RpcRoute } from '../../src/main/rpc-router.js'
 import { sessionEndedType } from '../../src/main/api-client.js'
+import { withOperatorRead } from '../../src/server/db/with-operator.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { createUser, useTestServer } from '../support/test-server.js'
 
@@ -110,6 +111,18 @@ describe('the bridge router', () => {
     expect(await route(trusted, 'adminListTenants', {}, { accessReason: 'SUP-1 checking the bridge' })).toMatchObject({ ok: true, value: { items: [expect.objectContaining({ slug: 'bridge-co' })] } })
   })
 
+  it('sends an access reason in any language so that it reaches the log as written', async () => {
+    const reason = 'Prüfung für SUP-2: 顧客の問い合わせ'
+    const tenants = await route(trusted, 'adminListTenants', {}, { accessReason: reason })
+    expect(tenants).toMatchObject({ ok: true })
+    const tenantId = (tenants as { value: { items: Array<{ id: string }> } }).value.items[0]!.id
+    expect(await route(trusted, 'adminGetTenant', { tenantId }, { accessReason: reason })).toMatchObject({ ok: true })
+    const recorded = await withOperatorRead(database().pools, async (client) =>
+      (await client.query<{ reason: string }>("SELECT reason FROM audit_logs WHERE tenant_id = $1 AND action = 'operator.read' ORDER BY seq DESC LIMIT 1", [tenantId])).rows[0]?.reason,
+    )
+    expect(recorded).toBe(reason)
+  })
+
   it('refreshes a lost access token from the stored session, once for many concurrent calls', async () => {
     ;(await connections.activeClient())!.forgetAccessToken()
     const refreshesBefore = requests.filter((request) => request.url.endsWith('/auth/refresh')).length
@@ -171,7 +184,7 @@ describe('CSV export through the bridge', () => {
     savePath = join(directory, 'audit.csv')
     const result = await route(trusted, 'exportAuditCsv', { tenantId, action: 'tenant.created' })
     expect(result).toMatchObject({ ok: true, value: { outcome: 'done', path: savePath, rows: 1 } })
-    expect((await readFile(savePath, 'utf8')).split('\n')[0]).toMatch(/^id,at,tenant_id,action/)
+    expect((await readFile(savePath, 'utf8')).split('\n')[0]).toMatch(/^"id","at","tenant_id","action"/)
     expect(events.filter((entry) => entry.event === 'export-progress').at(-1)!.payload).toMatchObject({ done: true, rows: 1 })
     expect(await readdir(directory)).toEqual(['audit.csv'])
   })

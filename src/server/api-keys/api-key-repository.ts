@@ -57,3 +57,16 @@ export async function revokeApiKey(client: DbClient, tenantId: string, keyId: st
   )
   return result.rows[0] ?? null
 }
+
+/** The live keys a user created in a tenant: they go with the user's membership. */
+export async function listKeysCreatedBy(client: DbClient, tenantId: string, userId: string): Promise<ApiKeyRow[]> {
+  const result = await client.query<ApiKeyRow>(
+    `SELECT ${columns} FROM api_keys WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL ORDER BY created_at`,
+    [tenantId, userId],
+  )
+  return result.rows
+}
+
+export async function setApiKeyScopes(client: DbClient, tenantId: string, keyId: string, scopes: string[]): Promise<void> {
+  await client.query('UPDATE api_keys SET scopes = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL', [tenantId, keyId, scopes])
+}

@@ -3,7 +3,7 @@
  * Handlers of the Auth operations: cookies in and out, the rest in auth-service.
  */
 import type { Request } from 'express'
-import { inTransaction } from '../db/with-tenant.js'
+import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
 import type { OperationHandlers, ServerDependencies } from '../http/operation-router.js'
 import { listUserMemberships } from '../members/member-repository.js'
@@ -60,7 +60,11 @@ export const authHandlers: OperationHandlers = {
   },
 
   async me({ deps, principal }) {
-    if (principal.kind === 'api_key') return { kind: 'api_key', keyId: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes }
+    if (principal.kind === 'api_key') {
+      const live = await withTenant(deps.pools.app, principal.tenantId, async (client) => (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [principal.tenantId])).rows[0]?.live === true, { readOnly: true })
+      if (!live) throw problems.notFound('the tenant of this API key was deleted')
+      return { kind: 'api_key', keyId: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes }
+    }
     if (principal.kind !== 'user') throw problems.unauthorized()
     return inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, async (client) => {
       const user = await findUserById(client, principal.userId)

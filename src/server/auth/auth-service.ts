@@ -20,7 +20,9 @@ import { problems } from '../http/http-problem.js'
 import type { ServerDependencies } from '../http/operation-router.js'
 import { listUserMemberships } from '../members/member-repository.js'
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../middleware/rate-limit.js'
-import { acceptInvitation, findInvitationByHash } from '../members/invitation-repository.js'
+import { closeInvitation, findInvitationByHash } from '../members/invitation-repository.js'
+import { joinByInvitation } from '../members/my-invitations.js'
+import { isUniqueViolation } from '../db/pg-errors.js'
 import { findUserByEmail, findUserById, insertUser, normaliseEmail, updatePasswordHash, type UserRow } from '../users/user-repository.js'
 import {
   findRefreshToken,
@@ -131,47 +133,42 @@ async function openSession(
   }
 }
 
-const invalidInvitation = () => problems.badRequest('this invitation is not valid: it was used, revoked or has expired; ask for a new one')
+const invalidInvitation = () => problems.badRequest('this invitation is not valid: it was used, declined, revoked or has expired; ask for a new one')
+const existingAccount = () =>
+  problems.conflict('this email already has an account: sign in to it and accept the invitation from your pending invitations')
 
 /**
- * Accepts an invitation: creates the invited user, or, when the email already has an account,
- * adds the membership after checking that account's password (a leaked invitation must not
- * take over an account). Single use: the invitation is marked accepted in the same transaction.
+ * Accepts an invitation by its token for an email that has no account yet: creates that account
+ * with the given password, adds the membership and signs in. For an email that already has an
+ * account no password is checked at all — that account accepts from its own signed-in session
+ * (GET /me/invitations) — so the token can never be used to guess a password. Single use: the
+ * invitation is closed in the same transaction.
  */
 export async function acceptInvite(deps: ServerDependencies, input: { token: string; password: string }, meta: AuditRequestMeta): Promise<IssuedSession> {
   if (!/^lmi_[A-Za-z0-9_-]{43}$/.test(input.token)) throw invalidInvitation()
   const tokenHash = sha256(input.token)
   const invitation = await inTransaction(deps.pools.app, { inviteTokenHash: tokenHash.toString('hex'), readOnly: true }, (client) => findInvitationByHash(client, tokenHash))
-  if (!invitation || invitation.accepted_at || invitation.revoked_at || invitation.expires_at.getTime() <= Date.now()) throw invalidInvitation()
-  const existing = await inTransaction(deps.pools.app, { readOnly: true }, (client) => findUserByEmail(client, invitation.email))
-  let passwordHash: string | null = null
-  if (existing) {
-    if (!(await passwordMatches(existing.password_hash, input.password))) {
-      throw problems.unauthorized('this email already has an account: accept the invitation with its password')
-    }
-  } else {
-    const problem = passwordProblem(input.password)
-    if (problem) throw problems.badRequest(problem, [{ path: 'password', message: problem }])
-    passwordHash = await hashPassword(input.password)
-  }
-  const user = await withTenant(deps.pools.app, invitation.tenant_id, async (client) => {
-    const joined = existing ?? (await insertUser(client, { email: invitation.email, passwordHash: passwordHash! }))
-    if (!(await acceptInvitation(client, invitation.tenant_id, invitation.id))) throw invalidInvitation()
-    await client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, user_id) DO NOTHING', [
-      invitation.tenant_id,
-      joined.id,
-      invitation.role,
-    ])
-    await writeAudit(client, {
-      tenantId: invitation.tenant_id,
-      action: 'member.added',
-      actor: { type: 'user', id: joined.id, name: joined.email },
-      target: { type: 'user', id: joined.id, name: joined.email },
-      request: meta,
-      metadata: { role: invitation.role, via: 'invitation', invitationId: invitation.id },
+  if (!invitation || invitation.accepted_at || invitation.revoked_at || invitation.declined_at || invitation.expires_at.getTime() <= Date.now()) throw invalidInvitation()
+  const accountExists = async (): Promise<boolean> =>
+    (await inTransaction(deps.pools.app, { readOnly: true }, (client) => client.query('SELECT 1 FROM users WHERE email = $1', [invitation.email]))).rowCount !== 0
+  if (await accountExists()) throw existingAccount()
+  const problem = passwordProblem(input.password)
+  if (problem) throw problems.badRequest(problem, [{ path: 'password', message: problem }])
+  const passwordHash = await hashPassword(input.password)
+  let user: UserRow
+  try {
+    user = await withTenant(deps.pools.app, invitation.tenant_id, async (client) => {
+      if (!(await client.query('SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL', [invitation.tenant_id])).rowCount) throw invalidInvitation()
+      const joined = await insertUser(client, { email: invitation.email, passwordHash })
+      if (!(await closeInvitation(client, { tenantId: invitation.tenant_id, id: invitation.id }, 'accepted'))) throw invalidInvitation()
+      await joinByInvitation(client, { tenantId: invitation.tenant_id, invitationId: invitation.id, role: invitation.role, user: joined, meta })
+      return joined
     })
-    return joined
-  })
+  } catch (error) {
+    // The account was created by another request meanwhile (another invitation of the same email).
+    if (isUniqueViolation(error)) throw existingAccount()
+    throw error
+  }
   return openSession(deps, user, meta)
 }
 

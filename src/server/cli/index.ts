@@ -50,8 +50,17 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on, 0 for any free one (LIMENA_PORT)')
     .option('--tls-cert <file>', 'PEM certificate chain: serve HTTPS with TLS 1.2 or newer (LIMENA_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (LIMENA_TLS_KEY)')
-    .action(async (options: CommonOptions & { host?: string; port?: string; tlsCert?: string; tlsKey?: string }) => {
-      const { config, log } = await setUp(options, { host: options.host, port: options.port, tlsCertFile: options.tlsCert, tlsKeyFile: options.tlsKey }, false)
+    .option(
+      '--allowed-host <name>',
+      'a Host name to answer besides the loopback ones when bound to loopback, e.g. a reverse proxy\'s (repeatable; LIMENA_ALLOWED_HOSTS)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (options: CommonOptions & { host?: string; port?: string; tlsCert?: string; tlsKey?: string; allowedHost?: string[] }) => {
+      const { config, log } = await setUp(
+        options,
+        { host: options.host, port: options.port, tlsCertFile: options.tlsCert, tlsKeyFile: options.tlsKey, allowedHosts: options.allowedHost?.join(',') },
+        false,
+      )
       await serveCommand(config, log, print)
     })
 

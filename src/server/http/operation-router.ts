@@ -29,6 +29,8 @@ import type { Logger } from '../log.js'
 import type { RateLimits } from '../middleware/rate-limit.js'
 import { clientIp } from '../middleware/rate-limit.js'
 import { problems } from './http-problem.js'
+import { findUnstorableText, unstorableReason } from './storable-text.js'
+import { accessReasonHeader, accessReasonMaxLength, accessReasonMinLength, decodeAccessReason } from '@shared/access-reason.js'
 
 export interface ServerDependencies {
   pools: DatabasePools
@@ -45,6 +47,8 @@ export interface ServerDependencies {
   /** Handlers still working: shutdown waits for them before ending the pools. */
   inFlight: InFlightTracker
   rateLimits: RateLimits
+  /** Whether an access token's session is still active; listens on its own connection, closed at shutdown. */
+  sessionRevocations: import('../auth/session-revocations.js').SessionRevocations
 }
 
 export interface TenantScope {
@@ -73,13 +77,15 @@ export interface OperationContext {
   accessReason?: string
 }
 
-export const accessReasonHeader = 'x-access-reason'
-
 function accessReasonOf(request: Request): string {
-  const reason = request.get(accessReasonHeader)?.trim() ?? ''
-  if (reason.length < 3 || reason.length > 500) {
-    throw problems.badRequest('operator requests need an X-Access-Reason header of 3 to 500 characters: the tenant will see it in its audit log')
+  const reason = decodeAccessReason(request.get(accessReasonHeader) ?? '').trim()
+  if (reason.length < accessReasonMinLength || reason.length > accessReasonMaxLength) {
+    throw problems.badRequest(
+      `operator requests need an X-Access-Reason header of ${accessReasonMinLength} to ${accessReasonMaxLength} characters (UTF-8 percent-encoded beyond printable ASCII): the tenant will see it in its audit log`,
+    )
   }
+  const unstorable = unstorableReason(reason)
+  if (unstorable) throw problems.badRequest(`the X-Access-Reason ${unstorable}`)
   return reason
 }
 
@@ -135,9 +141,11 @@ function assembleInput(request: Request, definition: OperationDefinition): Recor
 }
 
 function parseInput(definition: OperationDefinition, raw: Record<string, unknown>): unknown {
+  const pathNames = pathParameterNames(definition.path)
+  const unstorable = findUnstorableText(Object.fromEntries(Object.entries(raw).filter(([name]) => !pathNames.includes(name))))
+  if (unstorable) throw problems.badRequest(`"${unstorable.path}" ${unstorable.message}`, [unstorable])
   const parsed = definition.input.safeParse(raw)
   if (parsed.success) return parsed.data
-  const pathNames = pathParameterNames(definition.path)
   // A malformed id in the path names no resource: answer as for one that does not exist.
   if (parsed.error.issues.some((issue) => pathNames.includes(String(issue.path[0])))) throw problems.notFound()
   throw problems.badRequest(
@@ -171,6 +179,11 @@ function assertCsrf(request: Request, definition: OperationDefinition, deps: Ser
   }
 }
 
+/** Whether the tenant exists and is not deleted, read in the opening round trip (migration 0010). */
+function tenantLiveStatement(tenantId: string): string {
+  return `SELECT tenant_is_live(${quoteLiteral(tenantId)}) AS live`
+}
+
 /** The caller's role in the tenant, read in the transaction's opening round trip (migration 0006). */
 function memberRoleStatement(tenantId: string, userId: string): string {
   return `SELECT tenant_role_of(${quoteLiteral(tenantId)}, ${quoteLiteral(userId)}) AS role`
@@ -188,8 +201,17 @@ async function runTenantOperation<T>(
   const readOnly = definition.method === 'GET'
   if (principal.kind === 'api_key') {
     if (principal.tenantId !== tenantId) throw problems.notFound()
-    if (!scopesAllow(principal.scopes, action)) throw problems.forbidden(`this API key lacks the scope for ${action}`)
-    return withTenant(deps.pools.app, tenantId, (client) => work({ id: tenantId, client, role: null }), { readOnly })
+    return withTenant(
+      deps.pools.app,
+      tenantId,
+      async (client, firstRows) => {
+        // A deleted tenant is gone for its keys too: not found before any scope is weighed.
+        if (firstRows[0]?.live !== true) throw problems.notFound()
+        if (!scopesAllow(principal.scopes, action)) throw problems.forbidden(`this API key lacks the scope for ${action}`)
+        return work({ id: tenantId, client, role: null })
+      },
+      { readOnly, firstStatement: tenantLiveStatement(tenantId) },
+    )
   }
   if (principal.kind !== 'user') throw problems.unauthorized()
   return withTenant(
@@ -203,6 +225,14 @@ async function runTenantOperation<T>(
     },
     { readOnly, userId: principal.userId, firstStatement: memberRoleStatement(tenantId, principal.userId) },
   )
+}
+
+/** Operator routes that name a tenant treat a deleted one as gone, as every other credential does. */
+async function assertTenantLive(deps: ServerDependencies, tenantId: string): Promise<void> {
+  const live = await inTransaction(deps.pools.readonly, { readOnly: true }, async (client) =>
+    (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [tenantId])).rows[0]?.live === true,
+  )
+  if (!live) throw problems.notFound()
 }
 
 async function assertPlatformAdmin(deps: ServerDependencies, userId: string): Promise<void> {
@@ -239,6 +269,7 @@ export function createOperationRouter(options: { deps: ServerDependencies; handl
         }
         const input = parseInput(definition, assembleInput(request, definition)) as never
         const tenantId = (input as { tenantId: string }).tenantId
+        if (definition.access === 'operator' && pathParameterNames(definition.path).includes('tenantId')) await assertTenantLive(options.deps, tenantId)
         let result: unknown
         if (definition.access === 'tenant' && definition.produces) {
           const authorized = await runTenantOperation(definition, context, tenantId, async (tenant) => ({ id: tenant.id, role: tenant.role }))

@@ -65,13 +65,16 @@ export async function lockMemberships(client: DbClient, tenantId: string): Promi
   return result.rows
 }
 
+const memberOf = (column: 'm.user_id' | 'u.email') =>
+  `SELECT m.tenant_id, m.user_id, u.email, u.display_name, m.role, m.created_at
+     FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND ${column} = $2`
+
 export async function findMember(client: DbClient, tenantId: string, userId: string): Promise<MemberRow | null> {
-  const result = await client.query<MemberRow>(
-    `SELECT m.tenant_id, m.user_id, u.email, u.display_name, m.role, m.created_at
-       FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND m.user_id = $2`,
-    [tenantId, userId],
-  )
-  return result.rows[0] ?? null
+  return (await client.query<MemberRow>(memberOf('m.user_id'), [tenantId, userId])).rows[0] ?? null
+}
+
+export async function findMemberByEmail(client: DbClient, tenantId: string, email: string): Promise<MemberRow | null> {
+  return (await client.query<MemberRow>(memberOf('u.email'), [tenantId, email])).rows[0] ?? null
 }
 
 export async function setMemberRole(client: DbClient, tenantId: string, userId: string, role: TenantRole): Promise<void> {

@@ -1,18 +1,20 @@
 /**
  * @module member-service
- * Adding members (or inviting an email that has no account), changing roles and removing
- * members, with the owner rules of API.md: only an owner grants, changes or removes an owner,
- * and the last owner can be neither demoted nor removed. Memberships are locked first, so two
- * owners demoting each other at once cannot leave a tenant without one.
+ * Inviting people (membership only by consent: see my-invitations.ts for accepting), revoking
+ * invitations, changing roles, removing members and leaving, with the owner rules of API.md:
+ * only an owner grants, changes or removes an owner, and the last owner can be neither demoted
+ * nor removed, nor leave. Memberships are locked first, so two owners demoting each other at
+ * once cannot leave a tenant without one.
  */
 import { mayAssignRole, type TenantRole } from '@shared/permissions.js'
 import { writeAudit, type AuditActor, type AuditRequestMeta } from '../audit/audit-writer.js'
 import { randomToken, sha256 } from '../crypto/random-token.js'
 import type { DbClient } from '../db/pools.js'
 import { problems } from '../http/http-problem.js'
-import { findUserByEmail } from '../users/user-repository.js'
-import { insertInvitation, invitationLifetimeMillis } from './invitation-repository.js'
-import { deleteMembership, findMember, insertMembership, lockMemberships, memberToApi, setMemberRole } from './member-repository.js'
+import { narrowKeysOfMember, revokeKeysOfMember } from '../api-keys/member-keys.js'
+import { closeInvitation, insertInvitation, invitationLifetimeMillis, listPendingInvitations } from './invitation-repository.js'
+import { invitationToApi } from './invitation-to-api.js'
+import { deleteMembership, findMember, findMemberByEmail, lockMemberships, memberToApi, setMemberRole } from './member-repository.js'
 
 export const invitationTokenPrefix = 'lmi_'
 
@@ -31,24 +33,14 @@ export function newInvitationToken(): { token: string; hash: Buffer } {
   return { token, hash: sha256(token) }
 }
 
-export async function inviteOrAddMember(context: MemberChangeContext, input: { email: string; role: TenantRole }) {
+/**
+ * Every add is an invitation: whether or not the email has an account, the answer is the same
+ * (no account lookup happens here), and nobody becomes a member — or shows up in the tenant's
+ * log of their sign-ins — before they accept.
+ */
+export async function inviteMember(context: MemberChangeContext, input: { email: string; role: TenantRole }) {
   if (!mayAssignRole(context.actorRole, input.role)) throw problems.forbidden('only an owner may grant the owner role')
-  const existing = await findUserByEmail(context.client, input.email)
-  if (existing) {
-    const already = await findMember(context.client, context.tenantId, existing.id)
-    if (already) throw problems.conflict(`${input.email} is already a member`)
-    await insertMembership(context.client, { tenantId: context.tenantId, userId: existing.id, role: input.role })
-    await writeAudit(context.client, {
-      tenantId: context.tenantId,
-      action: 'member.added',
-      actor: context.actor,
-      target: { type: 'user', id: existing.id, name: existing.email },
-      request: context.meta,
-      metadata: { role: input.role },
-    })
-    const member = await findMember(context.client, context.tenantId, existing.id)
-    return { member: memberToApi(member!), inviteToken: null, expiresAt: null }
-  }
+  if (await findMemberByEmail(context.client, context.tenantId, input.email)) throw problems.conflict(`${input.email} is already a member`)
   const invitation = newInvitationToken()
   const row = await insertInvitation(context.client, {
     tenantId: context.tenantId,
@@ -66,7 +58,21 @@ export async function inviteOrAddMember(context: MemberChangeContext, input: { e
     request: context.meta,
     metadata: { role: input.role, expiresAt: row.expires_at.toISOString() },
   })
-  return { member: null, inviteToken: invitation.token, expiresAt: row.expires_at.toISOString() }
+  const [pending] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === row.id)
+  return { invitation: invitationToApi(pending!), inviteToken: invitation.token }
+}
+
+export async function revokeInvitation(context: MemberChangeContext, invitationId: string): Promise<void> {
+  const revoked = await closeInvitation(context.client, { tenantId: context.tenantId, id: invitationId }, 'revoked')
+  if (!revoked) throw problems.notFound('no such pending invitation')
+  await writeAudit(context.client, {
+    tenantId: context.tenantId,
+    action: 'invitation.revoked',
+    actor: context.actor,
+    target: { type: 'invitation', id: revoked.id, name: revoked.email },
+    request: context.meta,
+    metadata: { role: revoked.role },
+  })
 }
 
 function assertOwnerRules(context: MemberChangeContext, members: Array<{ user_id: string; role: TenantRole }>, userId: string, newRole: TenantRole | null) {
@@ -96,21 +102,28 @@ export async function changeMemberRole(context: MemberChangeContext, userId: str
       request: context.meta,
       changes: { role: { before: target.role, after: role } },
     })
+    await narrowKeysOfMember(context, userId, role)
   }
   return memberToApi((await findMember(context.client, context.tenantId, userId))!)
 }
 
-export async function removeMember(context: MemberChangeContext, userId: string): Promise<void> {
+/**
+ * Ends a membership: removal by an owner or admin, or the member leaving (`leaving`). The
+ * member's API keys in the tenant are revoked in the same transaction.
+ */
+export async function removeMember(context: MemberChangeContext, userId: string, options: { leaving?: boolean } = {}): Promise<void> {
   const members = await lockMemberships(context.client, context.tenantId)
-  const target = assertOwnerRules(context, members, userId, null)
+  // Leaving needs no owner's say: one's own role decides, and only the last-owner rule applies.
+  const target = assertOwnerRules(options.leaving ? { ...context, actorRole: 'owner' } : context, members, userId, null)
   const member = await findMember(context.client, context.tenantId, userId)
   await deleteMembership(context.client, context.tenantId, userId)
   await writeAudit(context.client, {
     tenantId: context.tenantId,
-    action: 'member.removed',
+    action: options.leaving ? 'member.left' : 'member.removed',
     actor: context.actor,
     target: { type: 'user', id: userId, name: member?.email ?? null },
     request: context.meta,
     metadata: { role: target.role },
   })
+  await revokeKeysOfMember(context, userId, options.leaving ? 'its creator left the tenant' : 'its creator was removed from the tenant')
 }

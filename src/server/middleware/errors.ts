@@ -1,7 +1,7 @@
 /**
  * @module errors-middleware
  * Turns every failure into RFC 9457 problem+json: 404 for unknown routes, 413 for bodies over the
- * limit, 400 for malformed JSON, 503 when the database is unreachable, and a bare 500 (with the
+ * limit, 400 for malformed JSON or a path that is not valid UTF-8, 503 when the database is unreachable, and a bare 500 (with the
  * request id, never a stack) for anything unexpected.
  */
 import type { ErrorRequestHandler, Express, Response } from 'express'
@@ -52,6 +52,11 @@ export function installErrorHandler(app: Express): void {
     }
     if (httpError.type === 'entity.parse.failed' || httpError.type === 'encoding.unsupported' || httpError.type === 'charset.unsupported') {
       sendProblem(response, { type: problemTypes.badRequest, title: 'Bad request', status: 400, detail: 'the request body is not valid JSON', requestId })
+      return
+    }
+    if (error instanceof URIError) {
+      // The router could not decode a path parameter: its escapes are not valid UTF-8.
+      sendProblem(response, { type: problemTypes.badRequest, title: 'Bad request', status: 400, detail: 'the path holds percent-escapes that are not valid UTF-8', requestId })
       return
     }
     if (isDatabaseUnavailable(error)) {

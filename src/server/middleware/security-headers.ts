@@ -2,6 +2,7 @@
  * @module security-headers
  * Exactly the headers of DESIGN.md §4 through helmet, installed first so every answer carries
  * them, errors and 404s included. HSTS only means something over TLS, so it is sent there.
+ * `Cache-Control: no-store` by default on every answer (issue 11).
  */
 import type { Express } from 'express'
 import helmet from 'helmet'
@@ -27,6 +28,9 @@ export function installSecurityHeaders(app: Express, options: { tls: boolean }):
   )
   app.use((_request, response, next) => {
     response.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
+    // Answers carry tenants' data and credentials: no cache may keep one. The few public,
+    // unchanging answers (the key set) say otherwise themselves.
+    response.setHeader('Cache-Control', 'no-store')
     next()
   })
 }

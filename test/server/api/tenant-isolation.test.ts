@@ -4,9 +4,9 @@
  * is refused, and no answer body carries anything of B.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiBasePath, operations, type OperationDefinition } from '../../../src/shared/contract.js'
+import { apiBasePath, type OperationDefinition } from '../../../src/shared/contract.js'
 import { apiKeyScopes } from '../../../src/shared/permissions.js'
-import { discoverRoutes } from '../../support/routes.js'
+import { discoverRoutes, operationOfRoute } from '../../support/routes.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, useTestServer } from '../../support/test-server.js'
 import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
@@ -16,7 +16,7 @@ const server = useTestServer(database)
 let world: TenantWorld
 let keyOfA: string
 const secretsOfB = { integrationSecret: 'xoxb-secret-of-tenant-b', integrationLabel: 'B private workspace', keyName: 'B deploy key' }
-let bIds: { keyId: string; userId: string; integrationId: string }
+let bIds: { keyId: string; userId: string; integrationId: string; invitationId: string }
 let bFingerprints: string[]
 
 beforeAll(async () => {
@@ -27,8 +27,9 @@ beforeAll(async () => {
     body: { provider: 'slack', label: secretsOfB.integrationLabel, secret: secretsOfB.integrationSecret },
   })
   await world.ownerB.request('POST', `/tenants/${world.tenantB}/ai/usage`, { body: { tokens: 4242 } })
-  bIds = { keyId: key.body.id, userId: world.userIds.ownerB, integrationId: integration.body.id }
-  bFingerprints = [world.tenantB, 'iso-b', 'iso B', 'iso-ownerb@example.test', key.body.prefix, secretsOfB.keyName, secretsOfB.integrationLabel, secretsOfB.integrationSecret, bIds.keyId, bIds.integrationId]
+  const invitation = await world.ownerB.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantB}/members`, { body: { email: 'b-invitee@example.test', role: 'viewer' } })
+  bIds = { keyId: key.body.id, userId: world.userIds.ownerB, integrationId: integration.body.id, invitationId: invitation.body.invitation.id }
+  bFingerprints = [world.tenantB, 'iso-b', 'iso B', 'iso-ownerb@example.test', key.body.prefix, secretsOfB.keyName, secretsOfB.integrationLabel, secretsOfB.integrationSecret, bIds.keyId, bIds.integrationId, 'b-invitee@example.test']
 })
 
 function bodyFor(definition: OperationDefinition): unknown {
@@ -52,15 +53,11 @@ function fill(path: string, tenantId: string): string {
     .replace(':keyId', bIds.keyId)
     .replace(':userId', bIds.userId)
     .replace(':integrationId', bIds.integrationId)
+    .replace(':invitationId', bIds.invitationId)
 }
 
 const tenantRoutes = () => discoverRoutes(server().app).filter((route) => route.path.startsWith(`${apiBasePath}/tenants/:tenantId`))
 
-function definitionOf(method: string, routedPath: string): OperationDefinition {
-  const found = Object.values(operations).find((operation) => operation.method === method && `${apiBasePath}${operation.path}` === routedPath)
-  if (!found) throw new Error(`route ${method} ${routedPath} is not in the contract`)
-  return found
-}
 
 describe('tenant isolation through HTTP', () => {
   it('has tenant-scoped routes to check', () => {
@@ -70,7 +67,7 @@ describe('tenant isolation through HTTP', () => {
   for (const caller of ['owner of A', 'API key of A'] as const) {
     it(`${caller}: every tenant route with B as the tenant is refused and shows nothing of B`, async () => {
       for (const route of tenantRoutes()) {
-        const definition = definitionOf(route.method, route.path)
+        const definition = operationOfRoute(route.method, route.path)
         const client = caller === 'owner of A' ? world.clients.owner : new ApiClient(server().url)
         const answer = await client.request(route.method, fill(route.path, world.tenantB).slice(apiBasePath.length), {
           body: bodyFor(definition),
@@ -84,8 +81,8 @@ describe('tenant isolation through HTTP', () => {
     })
 
     it(`${caller}: B's resources addressed under A's tenant are not found`, async () => {
-      for (const route of tenantRoutes().filter((candidate) => /:(keyId|userId|integrationId)/.test(candidate.path))) {
-        const definition = definitionOf(route.method, route.path)
+      for (const route of tenantRoutes().filter((candidate) => /:(keyId|userId|integrationId|invitationId)/.test(candidate.path))) {
+        const definition = operationOfRoute(route.method, route.path)
         const client = caller === 'owner of A' ? world.clients.owner : new ApiClient(server().url)
         const answer = await client.request(route.method, fill(route.path, world.tenantA).slice(apiBasePath.length), {
           body: bodyFor(definition),

@@ -1,11 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { Banner, Loading } from '@renderer/components/ui/states'
 import { AccessLogPage } from '@renderer/features/access/access-log-page'
 import { AccessReasonProvider } from '@renderer/features/access/access-reason'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
+import { MyInvitations } from '@renderer/features/invitations/components/my-invitations'
 import { PosturePage } from '@renderer/features/posture/components/posture-page'
-import { useSessionStatus, useSignOut } from '@renderer/features/session/api/session'
+import { sessionKeys, useSessionStatus, useSignOut } from '@renderer/features/session/api/session'
 import { FirstRun } from '@renderer/features/session/components/first-run'
 import { SignIn } from '@renderer/features/session/components/sign-in'
 import { useConnectionLost } from '@renderer/lib/use-connection-health'
@@ -27,6 +29,7 @@ export function App() {
   const status = useSessionStatus()
   const connectionLost = useConnectionLost()
   const signOut = useSignOut()
+  const queryClient = useQueryClient()
   const wasSignedIn = useRef(false)
   const [notice, setNotice] = useState<string | null>(null)
   useEffect(() => {
@@ -76,6 +79,12 @@ export function App() {
             {status.data.credentialStoreMessage}
           </Banner>
         )}
+        <MyInvitations
+          onMembershipChanged={async () => {
+            await queryClient.invalidateQueries({ queryKey: sessionKeys.status })
+            await queryClient.invalidateQueries({ queryKey: ['tenants'] })
+          }}
+        />
         <Switch>
           <Route path="/tenants" component={() => <TenantsPage operator={operator} />} />
           <Route path="/tenants/:tenantId">{(params) => <TenantPage tenantId={params.tenantId} operator={operator} memberships={status.data!.memberships} />}</Route>

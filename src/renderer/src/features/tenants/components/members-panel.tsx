@@ -69,7 +69,8 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
       )}
       {invitation && (
         <p className="notice" role="status">
-          Invitation created. Send this token to the person (shown once, valid 7 days): <code className="secret">{invitation}</code>
+          Invitation created. Nobody joins without accepting: a person with an account sees it under “Invitations for you” after signing in; a new
+          person accepts with this token (shown once, valid 7 days): <code className="secret">{invitation}</code>
         </p>
       )}
       <ProblemMessage problem={error} />
