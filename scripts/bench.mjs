@@ -242,9 +242,17 @@ let exportedLines = 0
 for await (const chunk of exportResponse.body) exportedLines += countNewlines(chunk)
 const exportSeconds = Number(process.hrtime.bigint() - exportStarted) / 1e9
 const exportGrowth = (await peakRss(server.child.pid)) - peakBefore
-const copySql = `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), tenant_id, limena.csv_safe(action), actor_type, actor_id, limena.csv_safe(actor_name), limena.csv_safe(target_type), limena.csv_safe(target_id), limena.csv_safe(target_name), host(ip), limena.csv_safe(user_agent), limena.csv_safe(request_id), limena.csv_safe(reason), limena.csv_safe(changes::text), limena.csv_safe(metadata::text), seq, encode(hash, 'hex') FROM limena.audit_logs WHERE at >= '${exportFrom}' ORDER BY at DESC, id DESC`
+// The same cells the server's export writes (src/server/audit/audit-repository.ts): every cell
+// quoted, formula guards at the start and after a `;`, so both sides produce the same bytes.
+const guarded = (text) => `limena.csv_safe(CASE WHEN strpos(${text}, ';') > 0 THEN regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g') ELSE ${text} END)`
+const copyCells = [
+  'id::text', `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'tenant_id::text', guarded('action'), 'actor_type::text', 'actor_id::text',
+  guarded('actor_name'), guarded('target_type'), guarded('target_id'), guarded('target_name'), 'host(ip)', guarded('user_agent'), guarded('request_id'),
+  guarded('reason'), guarded('changes::text'), guarded('metadata::text'), 'seq::text', `encode(hash, 'hex')`,
+]
+const copySql = `SELECT ${copyCells.map((cell) => `coalesce(${cell}, '')`).join(', ')} FROM limena.audit_logs WHERE at >= '${exportFrom}' ORDER BY at DESC, id DESC`
 const psqlStarted = process.hrtime.bigint()
-await run('psql', [adminUrl, '-q', '-c', `\\copy (${copySql}) TO '/dev/null' WITH (FORMAT csv, HEADER true)`])
+await run('psql', [adminUrl, '-q', '-c', `\\copy (${copySql}) TO '/dev/null' WITH (FORMAT csv, HEADER true, FORCE_QUOTE *)`])
 const psqlSeconds = Number(process.hrtime.bigint() - psqlStarted) / 1e9
 const exportRate = (exportedLines - 1) / exportSeconds
 const psqlRate = (exportedLines - 1) / psqlSeconds

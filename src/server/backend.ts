@@ -11,8 +11,8 @@ import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { createDatabasePools, databaseNameOf, type DatabasePools } from './db/pools.js'
 import { listen, loadTlsCredentials, type ListeningServer } from './http-server.js'
-import { loopbackHosts } from './middleware/host-check.js'
-import { createInFlightTracker, type InFlightTracker } from './http/in-flight.js'
+import { isLoopbackAddress, loopbackHosts } from './middleware/host-check.js'
+import type { ServerDependencies } from './http/operation-router.js'
 import type { Logger } from './log.js'
 import { createServerDependencies } from './server-dependencies.js'
 import { resolveInstallSecrets, type InstallSecrets, type VaultFactories } from './secrets/install-secrets.js'
@@ -64,14 +64,25 @@ export interface BackendOptions {
   loopbackHostOnly?: boolean
 }
 
+/**
+ * Which Host names the server answers: the desktop app's backend only its loopback address;
+ * `serve` bound to loopback its loopback names plus the configured ones (a reverse proxy's);
+ * bound beyond loopback, every name unless some are configured.
+ */
+function allowedHostsOf(config: LimenaConfig, options: BackendOptions, port: () => number): (() => string[]) | undefined {
+  if (options.loopbackHostOnly) return () => loopbackHosts(port())
+  if (!isLoopbackAddress(config.host) && config.allowedHosts.length === 0) return undefined
+  return () => [...loopbackHosts(port(), config.host), ...config.allowedHosts]
+}
+
 export async function startBackend(config: LimenaConfig, log: Logger, options: BackendOptions = {}): Promise<RunningBackend> {
   const { factories } = options
   const tls = config.tlsCertFile && config.tlsKeyFile ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }) : undefined
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
-  let inFlight: InFlightTracker = createInFlightTracker()
+  let deps: ServerDependencies | undefined
   try {
-    const deps = createServerDependencies({
+    deps = createServerDependencies({
       pools: prepared.pools,
       secrets: prepared.secrets,
       log,
@@ -81,14 +92,15 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
       reloadEncryptionKeys: async () => (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
     })
     let port = 0
-    const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
+    const app = createApp(deps, { allowedHosts: allowedHostsOf(config, options, () => port) })
     listening = await listen(app, { host: config.host, port: config.port, tls })
     port = listening.port
-    inFlight = deps.inFlight
   } catch (error) {
+    await deps?.sessionRevocations.close()
     await prepared.close()
     throw error
   }
+  const { inFlight, sessionRevocations } = deps
   return {
     url: listening.url,
     port: listening.port,
@@ -98,6 +110,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
     async close() {
       await listening.close()
       await inFlight.drained(5_000)
+      await sessionRevocations.close()
       await prepared.close()
     },
   }

@@ -1,8 +1,10 @@
 /**
  * @module server-dependencies
  * What the HTTP app needs beyond the pools, derived from the install's secrets: token keys, the
- * CSRF key, the rate limiters.
+ * CSRF key, the rate limiters; and the session-revocation listener, the one dependency that holds
+ * a connection of its own, so whoever creates these closes `sessionRevocations` at shutdown.
  */
+import { createSessionRevocations } from './auth/session-revocations.js'
 import { createAccessTokens } from './crypto/access-tokens.js'
 import { deriveKey, masterKeyBytes } from './crypto/derive-key.js'
 import type { DatabasePools } from './db/pools.js'
@@ -47,5 +49,6 @@ export function createServerDependencies(options: {
       { ...defaultRateLimitSettings, requestsPerMinute: options.requestsPerMinute ?? defaultRateLimitSettings.requestsPerMinute },
       options.rateLimitStore === 'postgres' ? { kind: 'postgres', pool: options.pools.app } : { kind: 'memory' },
     ),
+    sessionRevocations: createSessionRevocations({ pools: options.pools, log: options.log }),
   }
 }

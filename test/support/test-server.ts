@@ -51,7 +51,17 @@ export async function startTestServer(
   const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
   const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })
   port = listening.port
-  return { url: listening.url, app, deps, secrets, listening, close: () => listening.close() }
+  return {
+    url: listening.url,
+    app,
+    deps,
+    secrets,
+    listening,
+    async close() {
+      await listening.close()
+      await deps.sessionRevocations.close()
+    },
+  }
 }
 
 /** Registers hooks that start and stop a server over `database()`; returns a getter. */

@@ -98,7 +98,9 @@ type AuditCsvColumn = (typeof auditCsvColumns)[number]
  * the same characters right after a `;` are guarded too, because a spreadsheet that splits on `;`
  * (Excel in many locales) starts a new cell there and honours a quote only at a cell's start.
  */
-const guarded = (text: string) => `csv_safe(regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g'))`
+const guarded = (text: string) =>
+  // The regular expression runs only on values that hold a `;`: most cells skip it, which keeps the export near COPY's own speed.
+  `csv_safe(CASE WHEN strpos(${text}, ';') > 0 THEN regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g') ELSE ${text} END)`
 
 /**
  * Each column as text; NULL becomes '' because COPY's FORCE_QUOTE leaves a NULL unquoted. The

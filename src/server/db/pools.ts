@@ -2,7 +2,8 @@
  * @module pools
  * The only module that imports `pg`. One pool per database role, so every query runs with the
  * privileges of the role meant for it: `limena_app` (tenant work, under RLS), `limena_readonly`
- * (audited operator reads) and `limena_maintenance` (the few audited operator writes).
+ * (audited operator reads) and `limena_maintenance` (the few audited operator writes); and, for
+ * LISTEN, dedicated limena_app connections outside the pools, which the pools' `close()` ends too.
  * Migrations connect with the admin URL (the owner of DATABASE_URL, or the embedded superuser).
  */
 import { createHash } from 'node:crypto'
@@ -28,7 +29,30 @@ export interface DatabasePools {
   app: DbPool
   readonly: DbPool
   maintenance: DbPool
+  /**
+   * A connection of its own (not from a pool: LISTEN lasts as long as the connection) as limena_app,
+   * listening on `channels`. `close()` of the pools ends it too.
+   */
+  listen(channels: readonly string[], onNotification: NotificationHandler): Promise<NotificationListener>
   close(): Promise<void>
+}
+
+export type NotificationHandler = (channel: string, payload: string) => void
+
+export interface NotificationListener {
+  /** Settles once the connection is gone: lost (with the error), or closed. Never rejects. */
+  readonly lost: Promise<Error>
+  /** One round trip, to prove that a quiet connection is still alive; rejects after `timeoutMillis`. */
+  ping(timeoutMillis: number): Promise<void>
+  close(): Promise<void>
+}
+
+/** Thrown by `listen` once the pools are closed: whoever reconnects should stop. */
+export class PoolsClosedError extends Error {
+  constructor() {
+    super('the database pools are closed')
+    this.name = 'PoolsClosedError'
+  }
 }
 
 export interface PoolOptions {
@@ -100,10 +124,67 @@ function createRolePool(connectionString: string, role: string, max: number, opt
   return pool
 }
 
+/** How long a closing listener waits for the server's goodbye before it cuts the socket. */
+const listenerCloseMillis = 1_000
+
+function cutConnection(client: pg.Client): void {
+  const connection = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection
+  connection?.stream?.destroy()
+}
+
+async function openListener(
+  connectionString: string,
+  channels: readonly string[],
+  onNotification: NotificationHandler,
+  options: PoolOptions,
+): Promise<NotificationListener> {
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    application_name: 'limena:listen',
+    keepAlive: true,
+    options: `-c search_path=${schemaName}`,
+  })
+  let reportLost: (error: Error) => void = () => undefined
+  const lost = new Promise<Error>((resolve) => (reportLost = resolve))
+  client.on('error', (error) => reportLost(error))
+  client.on('end', () => reportLost(new Error('the listening connection ended')))
+  client.on('notification', (message) => onNotification(message.channel, message.payload ?? ''))
+  try {
+    await client.connect()
+    for (const channel of channels) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+  } catch (error) {
+    cutConnection(client)
+    throw error
+  }
+  return {
+    lost,
+    async ping(timeoutMillis) {
+      let timer: NodeJS.Timeout | undefined
+      const timedOut = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the listening connection did not answer in ${timeoutMillis} ms`)), timeoutMillis)
+      })
+      try {
+        await Promise.race([client.query('SELECT 1'), timedOut])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async close() {
+      let timer: NodeJS.Timeout | undefined
+      const ended = client.end().catch(() => undefined)
+      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, listenerCloseMillis)))])
+      clearTimeout(timer)
+      cutConnection(client)
+    },
+  }
+}
+
 export function createDatabasePools(databaseUrl: string, passwords: DatabasePasswords, options: PoolOptions = {}): DatabasePools {
   const max = options.maxConnections ?? 10
   const operatorMax = Math.max(2, Math.floor(max / 4))
-  const app = createRolePool(roleUrl(databaseUrl, roleNames.app, passwords.app), roleNames.app, max, options)
+  const appUrl = roleUrl(databaseUrl, roleNames.app, passwords.app)
+  const app = createRolePool(appUrl, roleNames.app, max, options)
   const readonly = createRolePool(roleUrl(databaseUrl, roleNames.readonly, passwords.readonly), roleNames.readonly, operatorMax, options)
   const maintenance = createRolePool(
     roleUrl(databaseUrl, roleNames.maintenance, passwords.maintenance),
@@ -111,12 +192,26 @@ export function createDatabasePools(databaseUrl: string, passwords: DatabasePass
     operatorMax,
     options,
   )
+  const listeners = new Set<NotificationListener>()
+  let closed = false
   return {
     app,
     readonly,
     maintenance,
+    async listen(channels, onNotification) {
+      if (closed) throw new PoolsClosedError()
+      const listener = await openListener(appUrl, channels, onNotification, options)
+      if (closed) {
+        await listener.close()
+        throw new PoolsClosedError()
+      }
+      listeners.add(listener)
+      void listener.lost.then(() => listeners.delete(listener))
+      return listener
+    },
     async close() {
-      await Promise.all([app.end(), readonly.end(), maintenance.end()])
+      closed = true
+      await Promise.all([app.end(), readonly.end(), maintenance.end(), ...[...listeners].map((listener) => listener.close())])
     },
   }
 }

@@ -16,6 +16,7 @@ import { operations, stateChangingMethods, type OperationDefinition, type Operat
 import { roleAllows, scopesAllow, type TenantRole } from '@shared/permissions.js'
 import type { AuditActor, AuditRequestMeta } from '../audit/audit-writer.js'
 import type { ResolvedSession } from '../auth/auth-service.js'
+import type { SessionRevocations } from '../auth/session-revocations.js'
 import type { Principal } from '../auth/principal.js'
 import { csrfCookieName } from '../auth/session-cookies.js'
 import type { AccessTokens } from '../crypto/access-tokens.js'
@@ -48,7 +49,7 @@ export interface ServerDependencies {
   inFlight: InFlightTracker
   rateLimits: RateLimits
   /** Whether an access token's session is still active; listens on its own connection, closed at shutdown. */
-  sessionRevocations: import('../auth/session-revocations.js').SessionRevocations
+  sessionRevocations: SessionRevocations
 }
 
 export interface TenantScope {

@@ -2,14 +2,17 @@
  * @module authenticate
  * Reads `Authorization: Bearer …` into request.principal: an access token (RS256 JWT) or an API
  * key (`lmn_…`, looked up by its SHA-256). A credential that is present but not valid is a 401
- * at once; no credential makes the caller anonymous, and the route decides.
+ * at once; no credential makes the caller anonymous, and the route decides. A genuine access
+ * token whose session has ended (signed out, revoked, user disabled) is a 401 too: its signature
+ * outlives the session by up to 15 minutes, so session-revocations is asked on every request.
  */
 import type { Express, Request } from 'express'
 import { apiKeyScopes, type ApiKeyScope } from '@shared/permissions.js'
 import { findApiKeyByHash, touchApiKey } from '../api-keys/api-key-repository.js'
 import { isWellFormedApiKey, looksLikeApiKey } from '../api-keys/api-key-format.js'
 import type { Principal } from '../auth/principal.js'
-import type { AccessTokens } from '../crypto/access-tokens.js'
+import type { SessionRevocations } from '../auth/session-revocations.js'
+import type { AccessTokenClaims, AccessTokens } from '../crypto/access-tokens.js'
 import { sha256 } from '../crypto/random-token.js'
 import type { DatabasePools } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
@@ -26,22 +29,31 @@ async function apiKeyPrincipal(pools: DatabasePools, presented: string): Promise
   return { kind: 'api_key', keyId: row.id, tenantId: row.tenant_id, name: row.name, scopes }
 }
 
-export async function principalOf(request: Request, deps: { pools: DatabasePools; accessTokens: AccessTokens }): Promise<Principal> {
+interface AuthenticateDependencies {
+  pools: DatabasePools
+  accessTokens: AccessTokens
+  sessionRevocations: SessionRevocations
+}
+
+export async function principalOf(request: Request, deps: AuthenticateDependencies): Promise<Principal> {
   const header = request.get('authorization')
   if (!header) return { kind: 'anonymous' }
   const match = /^Bearer\s+(\S+)$/i.exec(header)
   if (!match) throw problems.unauthorized('use Authorization: Bearer <token>')
   const credential = match[1]!
   if (looksLikeApiKey(credential)) return apiKeyPrincipal(deps.pools, credential)
+  let claims: AccessTokenClaims
   try {
-    const claims = await deps.accessTokens.verify(credential)
-    return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId }
+    claims = await deps.accessTokens.verify(credential)
   } catch {
     throw problems.unauthorized('the access token is not valid or has expired')
   }
+  // Outside the try: a database that cannot answer is a 503, not a 401 that signs the client out.
+  if (!(await deps.sessionRevocations.isActive(claims))) throw problems.unauthorized('this session has ended (signed out or revoked): sign in again')
+  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId }
 }
 
-export function installAuthenticate(app: Express, deps: { pools: DatabasePools; accessTokens: AccessTokens; inFlight: InFlightTracker }): void {
+export function installAuthenticate(app: Express, deps: AuthenticateDependencies & { inFlight: InFlightTracker }): void {
   app.use((request, _response, next) => {
     const finished = deps.inFlight.begin()
     principalOf(request, deps).finally(finished).then(
