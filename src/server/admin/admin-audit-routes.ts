@@ -1,68 +1,74 @@
 /**
  * @module admin-audit-routes
  * Cross-tenant audit search and export, and the access log (operator reads and writes, with their
- * reasons). Each tenant whose rows are shown first gets an `operator.read` row.
+ * reasons). Each tenant whose rows are shown first gets an `operator.read` row: for the search
+ * and the access log, the tenants of the page read; for the streamed export, the tenants having
+ * a matching row, found in the same snapshot the rows are then streamed from.
  */
 import { auditConditions, parameterBinder } from '../audit/audit-query.js'
 import { startCsvDownload, auditPage } from '../audit/audit-routes.js'
 import { streamAuditCsv } from '../audit/audit-repository.js'
 import { decodeCursor, encodeCursor } from '../audit/pagination-cursor.js'
-import { withOperatorRead } from '../db/with-operator.js'
 import type { OperationHandlers } from '../http/operation-router.js'
-import { auditedOperatorRead, operatorCall, recordOperatorRead } from './operator-access.js'
+import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
 
 const accessLogScope = 'access-log'
+
+interface AccessLogRow {
+  id: string
+  at: Date
+  at_key: string
+  tenant_id: string
+  tenant_name: string | null
+  actor_id: string | null
+  actor_name: string | null
+  action: 'operator.read' | 'operator.write'
+  reason: string | null
+  what: string | null
+}
 
 export const adminAuditHandlers: OperationHandlers = {
   async adminListAuditLogs(context, input) {
     const call = await operatorCall(context)
-    return auditedOperatorRead(
-      call,
-      'audit log search',
-      async (client) => {
-        const page = await auditPage(client, context.deps.cursorKey, input)
-        return [...new Set(page.items.map((item) => item.tenantId))]
-      },
-      (client) => auditPage(client, context.deps.cursorKey, input),
-    )
+    return auditedOperatorRead(call, 'audit log search', async (client) => {
+      const page = await auditPage(client, context.deps.cursorKey, input)
+      return readResult(page, page.items.map((item) => item.tenantId))
+    })
   },
 
   async adminExportAuditLogs(context, input) {
     const call = await operatorCall(context)
-    const tenantIds = await withOperatorRead(context.deps.pools, async (client) =>
-      input.tenantId
-        ? (await client.query<{ id: string }>('SELECT id FROM tenants WHERE id = $1', [input.tenantId])).rows.map((row) => row.id)
-        : (await client.query<{ id: string }>('SELECT id FROM tenants')).rows.map((row) => row.id),
-    )
-    await recordOperatorRead(call, tenantIds, 'audit log CSV export')
-    startCsvDownload(context.response, input.tenantId ? `audit-${input.tenantId}` : 'audit-all-tenants')
-    await withOperatorRead(context.deps.pools, (client) => streamAuditCsv(client, input, context.response))
+    await auditedOperatorRead(call, 'audit log CSV export', async (client) => {
+      // The stream cannot be known before it is sent; the snapshot makes it exactly these tenants' rows.
+      const { bind, values } = parameterBinder()
+      const conditions = auditConditions(input, bind)
+      const tenants = await client.query<{ id: string }>(
+        `SELECT t.id FROM tenants t WHERE EXISTS (SELECT 1 FROM audit_logs WHERE audit_logs.tenant_id = t.id${conditions.map((condition) => ` AND ${condition}`).join('')})`,
+        values,
+      )
+      return {
+        tenantIds: tenants.rows.map((row) => row.id),
+        async show() {
+          startCsvDownload(context.response, input.tenantId ? `audit-${input.tenantId}` : 'audit-all-tenants')
+          await streamAuditCsv(client, input, context.response)
+        },
+      }
+    })
   },
 
   async adminAccessLog(context, input) {
     const call = await operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, accessLogScope, input.cursor) : null
-    const query = (columns: string) => {
-      const { bind, values } = parameterBinder()
-      const conditions = ["l.action IN ('operator.read', 'operator.write')", ...auditConditions({ tenantId: input.tenantId, actorId: input.operatorId }, bind).map((condition) => `l.${condition}`)]
-      if (after) conditions.push(`(l.at, l.id) < (${bind(after.key, 'timestamptz')}, ${bind(after.id, 'bigint')})`)
-      return {
-        text: `SELECT ${columns} FROM audit_logs l LEFT JOIN tenants t ON t.id = l.tenant_id WHERE ${conditions.join(' AND ')} ORDER BY l.at DESC, l.id DESC LIMIT ${bind(input.limit + 1, 'int')}`,
-        values,
-      }
-    }
-    const rows = await auditedOperatorRead(
-      call,
-      'operator access log',
-      async (client) => {
-        const { text, values } = query('l.tenant_id')
-        return [...new Set((await client.query<{ tenant_id: string }>(text, values)).rows.slice(0, input.limit).map((row) => row.tenant_id))]
-      },
-      async (client) => {
-        const { text, values } = query("l.id, l.at, l.at::text AS at_key, l.tenant_id, t.name AS tenant_name, l.actor_id, l.actor_name, l.action, l.reason, l.metadata->>'what' AS what")
-        return (await client.query<{ id: string; at: Date; at_key: string; tenant_id: string; tenant_name: string | null; actor_id: string | null; actor_name: string | null; action: 'operator.read' | 'operator.write'; reason: string | null; what: string | null }>(text, values)).rows
-      },
-    )
+    const { bind, values } = parameterBinder()
+    const conditions = ["l.action IN ('operator.read', 'operator.write')", ...auditConditions({ tenantId: input.tenantId, actorId: input.operatorId }, bind).map((condition) => `l.${condition}`)]
+    if (after) conditions.push(`(l.at, l.id) < (${bind(after.key, 'timestamptz')}, ${bind(after.id, 'bigint')})`)
+    const text = `SELECT l.id, l.at, l.at::text AS at_key, l.tenant_id, t.name AS tenant_name, l.actor_id, l.actor_name, l.action, l.reason, l.metadata->>'what' AS what
+                    FROM audit_logs l LEFT JOIN tenants t ON t.id = l.tenant_id
+                   WHERE ${conditions.join(' AND ')} ORDER BY l.at DESC, l.id DESC LIMIT ${bind(input.limit + 1, 'int')}`
+    const rows = await auditedOperatorRead(call, 'operator access log', async (client) => {
+      const found = (await client.query<AccessLogRow>(text, values)).rows
+      return readResult(found, found.slice(0, input.limit).map((row) => row.tenant_id))
+    })
     const page = rows.slice(0, input.limit)
     const last = page.at(-1)
     return {

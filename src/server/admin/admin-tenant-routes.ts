@@ -2,8 +2,9 @@
  * @module admin-tenant-routes
  * Operator views of tenants: the directory (every tenant with members, this month's tokens
  * against the ceiling, quota state), one tenant in detail, and creating a tenant with its first
- * owner's invitation. Reads are audited into each tenant shown; the creation is an
- * `operator.write`, made as limena_maintenance.
+ * owner's invitation. Reads are audited into each tenant shown, the tenants of the rows read
+ * (one query, so none is shown unrecorded); the creation is an `operator.write`, made as
+ * limena_maintenance.
  */
 import { randomUUID } from 'node:crypto'
 import { listApiKeys } from '../api-keys/api-key-repository.js'
@@ -22,7 +23,7 @@ import { newInvitationToken } from '../members/member-service.js'
 import { quotaState } from '../quotas/quota-explanation.js'
 import { quotaAnswer } from '../quotas/quota-routes.js'
 import { insertDefaultQuota, insertTenant, tenantToApi } from '../tenants/tenant-repository.js'
-import { auditedOperatorRead, operatorCall } from './operator-access.js'
+import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
 
 const directoryCursorScope = 'admin-tenants'
 
@@ -66,8 +67,16 @@ export function directoryRowToApi(row: DirectoryRow) {
   }
 }
 
-async function directoryRows(client: DbClient, tenantIds: string[]): Promise<DirectoryRow[]> {
-  const result = await client.query<DirectoryRow>(`${directorySelect} WHERE t.id = ANY($1::uuid[]) ORDER BY lower(t.name), t.id`, [tenantIds])
+async function directoryRows(client: DbClient, where: { tenantId?: string; q?: string; after?: { key: string; id: string } | null }, limit: number): Promise<DirectoryRow[]> {
+  const { bind, values } = parameterBinder()
+  const conditions: string[] = []
+  if (where.tenantId) conditions.push(`t.id = ${bind(where.tenantId, 'uuid')}`)
+  if (where.q) conditions.push(`(lower(t.name) LIKE ${bind(likePattern(where.q))} OR t.slug LIKE ${bind(likePattern(where.q))})`)
+  if (where.after) conditions.push(`(lower(t.name), t.id) > (${bind(where.after.key)}, ${bind(where.after.id, 'uuid')})`)
+  const result = await client.query<DirectoryRow>(
+    `${directorySelect} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY lower(t.name), t.id LIMIT ${bind(limit, 'int')}`,
+    values,
+  )
   return result.rows
 }
 
@@ -75,56 +84,39 @@ export const adminTenantHandlers: OperationHandlers = {
   async adminListTenants(context, input) {
     const call = await operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, directoryCursorScope, input.cursor) : null
-    let hasMore = false
-    const rows = await auditedOperatorRead(
-      call,
-      'tenant directory',
-      async (client) => {
-        const { bind, values } = parameterBinder()
-        const conditions: string[] = []
-        if (input.q) conditions.push(`(lower(t.name) LIKE ${bind(likePattern(input.q))} OR t.slug LIKE ${bind(likePattern(input.q))})`)
-        if (after) conditions.push(`(lower(t.name), t.id) > (${bind(after.key)}, ${bind(after.id, 'uuid')})`)
-        const result = await client.query<{ id: string }>(
-          `SELECT t.id FROM tenants t ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY lower(t.name), t.id LIMIT ${bind(input.limit + 1, 'int')}`,
-          values,
-        )
-        hasMore = result.rows.length > input.limit
-        return result.rows.slice(0, input.limit).map((row) => row.id)
-      },
-      directoryRows,
-    )
-    const last = rows.at(-1)
+    const rows = await auditedOperatorRead(call, 'tenant directory', async (client) => {
+      const found = await directoryRows(client, { q: input.q, after }, input.limit + 1)
+      return readResult(found, found.slice(0, input.limit).map((row) => row.id))
+    })
+    const page = rows.slice(0, input.limit)
+    const last = page.at(-1)
     return {
-      items: rows.map(directoryRowToApi),
-      nextCursor: hasMore && last ? encodeCursor(context.deps.cursorKey, directoryCursorScope, { key: last.name.toLowerCase(), id: last.id }) : null,
+      items: page.map(directoryRowToApi),
+      nextCursor: rows.length > input.limit && last ? encodeCursor(context.deps.cursorKey, directoryCursorScope, { key: last.name.toLowerCase(), id: last.id }) : null,
     }
   },
 
   async adminGetTenant(context, input) {
     const call = await operatorCall(context)
-    return auditedOperatorRead(
-      call,
-      'tenant detail: members, API keys, integrations, quotas',
-      async (client) => (await client.query<{ id: string }>('SELECT id FROM tenants WHERE id = $1', [input.tenantId])).rows.map((row) => row.id),
-      async (client, tenantIds) => {
-        if (tenantIds.length === 0) throw problems.notFound('no such tenant')
-        const [row] = await directoryRows(client, tenantIds)
-        return {
-          tenant: directoryRowToApi(row!),
-          members: (await listMembers(client, input.tenantId)).map(memberToApi),
-          apiKeys: (await listApiKeys(client, input.tenantId)).map((key) => ({
-            id: key.id,
-            name: key.name,
-            prefix: key.prefix,
-            scopes: key.scopes as never,
-            createdAt: key.created_at.toISOString(),
-            lastUsedAt: key.last_used_at?.toISOString() ?? null,
-          })),
-          integrations: (await listIntegrations(client, input.tenantId)).map(integrationToApi),
-          quotas: await quotaAnswer(client, input.tenantId),
-        }
-      },
-    )
+    return auditedOperatorRead(call, 'tenant detail: members, API keys, integrations, quotas', async (client) => {
+      const [row] = await directoryRows(client, { tenantId: input.tenantId }, 1)
+      if (!row) throw problems.notFound('no such tenant')
+      const detail = {
+        tenant: directoryRowToApi(row),
+        members: (await listMembers(client, input.tenantId)).map(memberToApi),
+        apiKeys: (await listApiKeys(client, input.tenantId)).map((key) => ({
+          id: key.id,
+          name: key.name,
+          prefix: key.prefix,
+          scopes: key.scopes as never,
+          createdAt: key.created_at.toISOString(),
+          lastUsedAt: key.last_used_at?.toISOString() ?? null,
+        })),
+        integrations: (await listIntegrations(client, input.tenantId)).map(integrationToApi),
+        quotas: await quotaAnswer(client, input.tenantId),
+      }
+      return readResult(detail, [row.id])
+    })
   },
 
   async adminCreateTenant(context, input) {

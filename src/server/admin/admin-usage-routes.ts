@@ -1,13 +1,15 @@
 /**
  * @module admin-usage-routes
  * Cross-tenant AI usage as chart-ready series: one array per top tenant and one for all others,
- * aligned on the same buckets, with totals, tenants near their monthly ceiling, and trips.
+ * aligned on the same buckets, with totals, tenants near their monthly ceiling, and trips. Every
+ * tenant whose usage is in the range (named or folded into "Other tenants" and the totals), near
+ * its ceiling or with a trip gets an `operator.read` row.
  */
 import { problems } from '../http/http-problem.js'
 import type { OperationHandlers } from '../http/operation-router.js'
 import { tripToApi } from '../quotas/quota-explanation.js'
 import type { QuotaTripRow } from '../quotas/quota-repository.js'
-import { auditedOperatorRead, operatorCall } from './operator-access.js'
+import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
 
 const maximumBuckets = 2000
 export const nearCeilingRatio = 0.8
@@ -24,82 +26,79 @@ export const adminUsageHandlers: OperationHandlers = {
       throw problems.badRequest(`that range has more than ${maximumBuckets} ${input.bucket} buckets; use day buckets or a shorter range`, [{ path: 'bucket', message: 'too many buckets' }])
     }
     const range = [from.toISOString(), to.toISOString()]
-    return auditedOperatorRead(
-      call,
-      `AI usage ${range[0]} to ${range[1]}`,
-      async (client) =>
-        (await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2', range)).rows.map((row) => row.tenant_id),
-      async (client) => {
-        const buckets = (
-          await client.query<{ bucket: Date }>(
-            `SELECT generate_series(date_trunc($3, $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS bucket`,
-            [...range, input.bucket],
-          )
-        ).rows.map((row) => row.bucket.toISOString())
-        const top = (
-          await client.query<{ tenant_id: string; name: string }>(
-            `SELECT u.tenant_id, t.name FROM ai_usage u JOIN tenants t ON t.id = u.tenant_id
-              WHERE u.bucket_start >= $1 AND u.bucket_start < $2 GROUP BY u.tenant_id, t.name ORDER BY sum(u.tokens) DESC, u.tenant_id LIMIT $3`,
-            [...range, input.top],
-          )
-        ).rows
-        const sums = (
-          await client.query<{ series: string | null; bucket: Date; tokens: string; calls: string }>(
-            `SELECT CASE WHEN tenant_id = ANY($4::uuid[]) THEN tenant_id::text END AS series, date_trunc($3, bucket_start, 'UTC') AS bucket,
-                    sum(tokens) AS tokens, sum(calls) AS calls
-               FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY 1, 2`,
-            [...range, input.bucket, top.map((row) => row.tenant_id)],
-          )
-        ).rows
-        const index = new Map(buckets.map((bucket, position) => [bucket, position]))
-        const series = [...top.map((row) => ({ tenantId: row.tenant_id as string | null, tenantName: row.name })), { tenantId: null, tenantName: 'Other tenants' }].map((entry) => ({
-          ...entry,
-          tokens: buckets.map(() => 0),
-          calls: buckets.map(() => 0),
-        }))
-        let totalTokens = 0
-        let totalCalls = 0
-        for (const sum of sums) {
-          const position = index.get(sum.bucket.toISOString())
-          const target = series.find((entry) => entry.tenantId === sum.series)
-          if (position === undefined || !target) continue
-          target.tokens[position] = Number(sum.tokens)
-          target.calls[position] = Number(sum.calls)
-          totalTokens += Number(sum.tokens)
-          totalCalls += Number(sum.calls)
-        }
-        const nearCeiling = (
-          await client.query<{ tenant_id: string; name: string; month_tokens: string; monthly_token_ceiling: string }>(
-            `SELECT q.tenant_id, t.name, q.month_tokens, q.monthly_token_ceiling FROM ai_quotas q JOIN tenants t ON t.id = q.tenant_id
-              WHERE q.month_window_start = date_trunc('month', now(), 'UTC') AND q.monthly_token_ceiling > 0
-                AND q.month_tokens >= q.monthly_token_ceiling * $1::numeric AND t.deleted_at IS NULL
-              ORDER BY q.month_tokens::numeric / q.monthly_token_ceiling DESC LIMIT 20`,
-            [nearCeilingRatio],
-          )
-        ).rows
-        const trips = (
-          await client.query<QuotaTripRow & { name: string }>(
-            'SELECT q.*, t.name FROM quota_trips q JOIN tenants t ON t.id = q.tenant_id WHERE q.tripped_at >= $1 AND q.tripped_at < $2 ORDER BY q.tripped_at DESC LIMIT 200',
-            range,
-          )
-        ).rows
-        return {
-          bucket: input.bucket,
-          from: range[0]!,
-          to: range[1]!,
-          buckets,
-          series: series.filter((entry) => entry.tenantId !== null || entry.tokens.some((value) => value > 0) || entry.calls.some((value) => value > 0)),
-          totals: { tokens: totalTokens, calls: totalCalls },
-          nearCeiling: nearCeiling.map((row) => ({
-            tenantId: row.tenant_id,
-            tenantName: row.name,
-            monthTokens: Number(row.month_tokens),
-            monthlyTokenCeiling: Number(row.monthly_token_ceiling),
-            ratio: Number(row.month_tokens) / Number(row.monthly_token_ceiling),
-          })),
-          trips: trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
-        }
-      },
-    )
+    return auditedOperatorRead(call, `AI usage ${range[0]} to ${range[1]}`, async (client) => {
+      const buckets = (
+        await client.query<{ bucket: Date }>(
+          `SELECT generate_series(date_trunc($3, $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS bucket`,
+          [...range, input.bucket],
+        )
+      ).rows.map((row) => row.bucket.toISOString())
+      const top = (
+        await client.query<{ tenant_id: string; name: string }>(
+          `SELECT u.tenant_id, t.name FROM ai_usage u JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.bucket_start >= $1 AND u.bucket_start < $2 GROUP BY u.tenant_id, t.name ORDER BY sum(u.tokens) DESC, u.tenant_id LIMIT $3`,
+          [...range, input.top],
+        )
+      ).rows
+      const sums = (
+        await client.query<{ series: string | null; bucket: Date; tokens: string; calls: string }>(
+          `SELECT CASE WHEN tenant_id = ANY($4::uuid[]) THEN tenant_id::text END AS series, date_trunc($3, bucket_start, 'UTC') AS bucket,
+                  sum(tokens) AS tokens, sum(calls) AS calls
+             FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY 1, 2`,
+          [...range, input.bucket, top.map((row) => row.tenant_id)],
+        )
+      ).rows
+      const index = new Map(buckets.map((bucket, position) => [bucket, position]))
+      const series = [...top.map((row) => ({ tenantId: row.tenant_id as string | null, tenantName: row.name })), { tenantId: null, tenantName: 'Other tenants' }].map((entry) => ({
+        ...entry,
+        tokens: buckets.map(() => 0),
+        calls: buckets.map(() => 0),
+      }))
+      let totalTokens = 0
+      let totalCalls = 0
+      for (const sum of sums) {
+        const position = index.get(sum.bucket.toISOString())
+        const target = series.find((entry) => entry.tenantId === sum.series)
+        if (position === undefined || !target) continue
+        target.tokens[position] = Number(sum.tokens)
+        target.calls[position] = Number(sum.calls)
+        totalTokens += Number(sum.tokens)
+        totalCalls += Number(sum.calls)
+      }
+      const nearCeiling = (
+        await client.query<{ tenant_id: string; name: string; month_tokens: string; monthly_token_ceiling: string }>(
+          `SELECT q.tenant_id, t.name, q.month_tokens, q.monthly_token_ceiling FROM ai_quotas q JOIN tenants t ON t.id = q.tenant_id
+            WHERE q.month_window_start = date_trunc('month', now(), 'UTC') AND q.monthly_token_ceiling > 0
+              AND q.month_tokens >= q.monthly_token_ceiling * $1::numeric AND t.deleted_at IS NULL
+            ORDER BY q.month_tokens::numeric / q.monthly_token_ceiling DESC LIMIT 20`,
+          [nearCeilingRatio],
+        )
+      ).rows
+      const trips = (
+        await client.query<QuotaTripRow & { name: string }>(
+          'SELECT q.*, t.name FROM quota_trips q JOIN tenants t ON t.id = q.tenant_id WHERE q.tripped_at >= $1 AND q.tripped_at < $2 ORDER BY q.tripped_at DESC LIMIT 200',
+          range,
+        )
+      ).rows
+      // Totals and "Other tenants" carry every tenant with usage in the range; read in the same snapshot.
+      const contributing = (await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2', range)).rows
+      const answer = {
+        bucket: input.bucket,
+        from: range[0]!,
+        to: range[1]!,
+        buckets,
+        series: series.filter((entry) => entry.tenantId !== null || entry.tokens.some((value) => value > 0) || entry.calls.some((value) => value > 0)),
+        totals: { tokens: totalTokens, calls: totalCalls },
+        nearCeiling: nearCeiling.map((row) => ({
+          tenantId: row.tenant_id,
+          tenantName: row.name,
+          monthTokens: Number(row.month_tokens),
+          monthlyTokenCeiling: Number(row.monthly_token_ceiling),
+          ratio: Number(row.month_tokens) / Number(row.monthly_token_ceiling),
+        })),
+        trips: trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
+      }
+      return readResult(answer, [...contributing, ...top, ...nearCeiling, ...trips].map((row) => row.tenant_id))
+    })
   },
 }

@@ -1,13 +1,15 @@
 /**
  * @module operator-access
- * Access transparency for operator requests. Before an operator reads a tenant's data, an
- * `operator.read` row with the operator's stated reason is committed into that tenant's audit
- * log; if that write fails, nothing is read. Reads then run on the limena_readonly pool.
+ * Access transparency for operator requests. Every operator read goes through
+ * `auditedOperatorRead`: it reads once, in one REPEATABLE READ snapshot on the limena_readonly
+ * pool; commits an `operator.read` row with the operator's stated reason into the log of each
+ * tenant whose data that read found; and only then shows it. Deciding the tenants by a separate,
+ * earlier read would miss a tenant whose rows were written in between; here the tenants recorded
+ * are those of the very result shown. If the record cannot be written, nothing is shown.
  */
 import type { AuditActor } from '../audit/audit-writer.js'
 import { writeAuditToTenants } from '../audit/audit-writer.js'
 import type { DbClient } from '../db/pools.js'
-import { withOperatorRead } from '../db/with-operator.js'
 import { inTransaction } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
 import type { OperationContext } from '../http/operation-router.js'
@@ -27,8 +29,27 @@ export async function operatorCall(context: OperationContext): Promise<OperatorC
   return { context, actor: { type: 'operator', id: principal.userId, name: email }, reason: accessReason }
 }
 
-/** Commits one `operator.read` row per affected tenant, naming what is read. */
-export async function recordOperatorRead(call: OperatorCall, tenantIds: readonly string[], what: string): Promise<void> {
+/** What one operator read found: the tenants whose data it shows, and how to show it. */
+export interface OperatorReadResult<T> {
+  tenantIds: Iterable<string>
+  /**
+   * Runs after the `operator.read` rows are committed, in the read's own transaction and
+   * snapshot: a streamed answer (the CSV export) sees exactly the rows the tenants were found in.
+   */
+  show(): T | Promise<T>
+}
+
+/** A result already in hand, shown as it is. */
+export function readResult<T>(answer: T, tenantIds: Iterable<string>): OperatorReadResult<T> {
+  return { tenantIds, show: () => answer }
+}
+
+// Sent with BEGIN, before the first query takes the snapshot, so every statement of the read
+// (and the stream that shows it) sees the database at one instant.
+const oneSnapshot = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ'
+
+/** Commits one `operator.read` row per tenant, naming what is read; a failure here shows nothing. */
+async function recordOperatorRead(call: OperatorCall, tenantIds: readonly string[], what: string): Promise<void> {
   if (tenantIds.length === 0) return
   await inTransaction(call.context.deps.pools.app, {}, (client) =>
     writeAuditToTenants(client, tenantIds, {
@@ -42,15 +63,11 @@ export async function recordOperatorRead(call: OperatorCall, tenantIds: readonly
   )
 }
 
-/** The audited read: find the affected tenants, record the access in each, then read. */
-export async function auditedOperatorRead<T>(
-  call: OperatorCall,
-  what: string,
-  affectedTenants: (client: DbClient) => Promise<string[]>,
-  read: (client: DbClient, tenantIds: string[]) => Promise<T>,
-): Promise<T> {
-  const pools = call.context.deps.pools
-  const tenantIds = await withOperatorRead(pools, affectedTenants)
-  await recordOperatorRead(call, tenantIds, what)
-  return withOperatorRead(pools, (client) => read(client, tenantIds))
+/** The one audited operator read: read once, record the tenants of that result, then show it. */
+export async function auditedOperatorRead<T>(call: OperatorCall, what: string, read: (client: DbClient) => Promise<OperatorReadResult<T>>): Promise<T> {
+  return inTransaction(call.context.deps.pools.readonly, { readOnly: true, firstStatement: oneSnapshot }, async (client) => {
+    const result = await read(client)
+    await recordOperatorRead(call, [...new Set(result.tenantIds)], what)
+    return result.show()
+  })
 }

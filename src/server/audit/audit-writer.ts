@@ -8,6 +8,11 @@
  * there, so the chain cannot fork. The row's digest covers the previous hash and the row's
  * content, computed by `audit_digest` in the database. Batches to many tenants are sorted by
  * tenant id, so two batches lock chain heads in the same order and cannot deadlock.
+ *
+ * `append_audit` is the only way in (migration 0009): a SECURITY DEFINER function of a role that
+ * cannot log in, while limena_app and limena_maintenance may only read the log and its heads. It
+ * takes no time from the caller: the row's time is read from the clock under the head's lock and
+ * is never before the previous row's, so time never goes back along a chain.
  */
 import type { DbClient } from '../db/pools.js'
 
@@ -82,8 +87,9 @@ function auditArguments(event: AuditEvent): unknown[] {
 const appendCall = 'SELECT audit_id AS id, audit_seq AS seq, audit_at AS at FROM append_audit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)'
 
 /**
- * Appends one row to the tenant's chain (in append_audit, migration 0004): bump the chain head
- * (row lock), digest, insert, move the head. The transaction's tenant setting is left as it was.
+ * Appends one row to the tenant's chain (in append_audit, migration 0009): bump the chain head
+ * (row lock), read the clock, digest, insert, move the head. The transaction's tenant setting is
+ * left as it was.
  */
 export async function writeAudit(client: DbClient, event: AuditEvent): Promise<WrittenAuditRow> {
   const result = await client.query<WrittenAuditRow>(appendCall, auditArguments(event))

@@ -2,22 +2,40 @@
  * @module verify-audit
  * Walks each tenant's hash chain and reports the first broken link: a row whose stored hash does
  * not match its content, whose prev_hash is not the previous row's hash, a gap in the sequence,
- * or a chain head that does not point at the last row (rows removed from the end).
+ * a row whose time is before the previous row's, or a chain head that does not point at the last
+ * row (rows removed from the end).
+ *
+ * Time is checked because hashes alone cannot tell a re-hashed chain with a row moved back in
+ * time from an honest one, and appends never write an earlier time (migration 0009). Rows a
+ * chain had before that migration took their transaction's start time, which could go back; the
+ * head's `time_ordered_from` is the first seq held to the order.
  */
 import type { DbClient } from '../db/pools.js'
 
-export interface BrokenLink {
-  tenantId: string
-  seq: string | null
-  auditId: string | null
-  problem: 'content_changed' | 'link_broken' | 'sequence_gap' | 'head_mismatch'
-}
+export type BrokenLink =
+  | {
+      tenantId: string
+      seq: string | null
+      auditId: string | null
+      problem: 'content_changed' | 'link_broken' | 'sequence_gap' | 'head_mismatch'
+    }
+  | {
+      tenantId: string
+      seq: string
+      auditId: string
+      problem: 'time_went_back'
+      /** This row's time and the previous row's, ISO 8601 to the microsecond. */
+      at: string
+      previousAt: string
+    }
 
 export interface AuditVerification {
   tenantsChecked: number
   rowsChecked: number
   broken: BrokenLink[]
 }
+
+const isoMicroseconds = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 export async function verifyAuditChains(client: DbClient, tenantId?: string): Promise<AuditVerification> {
   const scope = tenantId ? 'WHERE tenant_id = $1' : ''
@@ -26,25 +44,33 @@ export async function verifyAuditChains(client: DbClient, tenantId?: string): Pr
     `SELECT count(DISTINCT tenant_id) AS tenants, count(*) AS rows FROM audit_logs ${scope}`,
     parameters,
   )
-  const firstBroken = await client.query<{ tenant_id: string; seq: string; id: string; digest_ok: boolean; link_ok: boolean; seq_ok: boolean }>(
-    `SELECT DISTINCT ON (tenant_id) tenant_id, seq, id, digest_ok, link_ok, seq_ok
-       FROM (SELECT tenant_id, seq, id,
+  const firstBroken = await client.query<{ tenant_id: string; seq: string; id: string; digest_ok: boolean; link_ok: boolean; seq_ok: boolean; at: string; previous_at: string | null }>(
+    `SELECT DISTINCT ON (checked.tenant_id) checked.tenant_id, checked.seq, checked.id, digest_ok, link_ok, seq_ok,
+            ${isoMicroseconds('checked.at')} AS at, ${isoMicroseconds('previous_at')} AS previous_at
+       FROM (SELECT tenant_id, seq, id, at,
                     hash = audit_digest(prev_hash, seq, tenant_id, at, action, actor_type, actor_id, actor_name, target_type, target_id,
                                         target_name, ip, user_agent, request_id, reason, changes, metadata) AS digest_ok,
                     prev_hash = coalesce(lag(hash) OVER chain, '\\x${'00'.repeat(32)}'::bytea) AS link_ok,
-                    seq = coalesce(lag(seq) OVER chain, 0) + 1 AS seq_ok
+                    seq = coalesce(lag(seq) OVER chain, 0) + 1 AS seq_ok,
+                    lag(at) OVER chain AS previous_at
                FROM audit_logs ${scope}
              WINDOW chain AS (PARTITION BY tenant_id ORDER BY seq)) checked
+       LEFT JOIN audit_chain_heads head ON head.tenant_id = checked.tenant_id
       WHERE NOT (digest_ok AND link_ok AND seq_ok)
-      ORDER BY tenant_id, seq`,
+         OR (checked.seq >= coalesce(head.time_ordered_from, 1) AND checked.at < previous_at)
+      ORDER BY checked.tenant_id, checked.seq`,
     parameters,
   )
-  const broken: BrokenLink[] = firstBroken.rows.map((row) => ({
-    tenantId: row.tenant_id,
-    seq: row.seq,
-    auditId: row.id,
-    problem: !row.digest_ok ? 'content_changed' : !row.seq_ok ? 'sequence_gap' : 'link_broken',
-  }))
+  const broken: BrokenLink[] = firstBroken.rows.map((row) =>
+    row.digest_ok && row.seq_ok && row.link_ok
+      ? { tenantId: row.tenant_id, seq: row.seq, auditId: row.id, problem: 'time_went_back', at: row.at, previousAt: row.previous_at! }
+      : {
+          tenantId: row.tenant_id,
+          seq: row.seq,
+          auditId: row.id,
+          problem: !row.digest_ok ? 'content_changed' : !row.seq_ok ? 'sequence_gap' : 'link_broken',
+        },
+  )
   const heads = await client.query<{ tenant_id: string }>(
     `SELECT head.tenant_id
        FROM audit_chain_heads head

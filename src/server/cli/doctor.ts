@@ -123,9 +123,11 @@ export async function runDoctor(config: LimenaConfig, log: Logger): Promise<Doct
       )
       const unsafe = roles.rows.filter((role) => role.rolsuper || role.rolbypassrls).map((role) => role.rolname)
       checks.push({
-        status: roles.rowCount === 4 && unsafe.length === 0 ? 'ok' : 'fail',
+        status: roles.rowCount === Object.keys(roleNames).length && unsafe.length === 0 ? 'ok' : 'fail',
         name: 'database roles',
-        detail: unsafe.length ? `superuser or BYPASSRLS: ${unsafe.join(', ')}` : `${roles.rowCount} of 4 limena roles present, none superuser or BYPASSRLS`,
+        detail: unsafe.length
+          ? `superuser or BYPASSRLS: ${unsafe.join(', ')}`
+          : `${roles.rowCount} of ${Object.keys(roleNames).length} limena roles present, none superuser or BYPASSRLS`,
       })
     } finally {
       await client.end()

@@ -1,14 +1,20 @@
 /**
  * @module verify-audit-command
  * `limena verify-audit [--tenant ID]`: walks the audit hash chains (as limena_readonly) and exits
- * 1 at the first broken link of any tenant.
+ * 1 at the first broken link of any tenant; a row whose time goes back is printed with both times.
  */
-import { verifyAuditChains } from '../audit/verify-audit.js'
+import { verifyAuditChains, type BrokenLink } from '../audit/verify-audit.js'
 import { prepareDatabase } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
 import { withOperatorRead } from '../db/with-operator.js'
 import { LimenaError } from '../errors.js'
 import type { Logger } from '../log.js'
+
+function describeBrokenLink(link: BrokenLink): string {
+  if (link.problem === 'time_went_back') return `seq ${link.seq} (audit id ${link.auditId}): time went back: ${link.at} is before the previous row's ${link.previousAt}`
+  if (link.seq === null) return 'its chain head does not match its last row (rows removed from the end?)'
+  return `seq ${link.seq} (audit id ${link.auditId}): ${link.problem.replace('_', ' ')}`
+}
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -17,10 +23,7 @@ export async function verifyAuditCommand(config: LimenaConfig, log: Logger, prin
   const prepared = await prepareDatabase(config, log)
   try {
     const result = await withOperatorRead(prepared.pools, (client) => verifyAuditChains(client, options.tenant))
-    for (const link of result.broken) {
-      const where = link.seq === null ? 'its chain head does not match its last row (rows removed from the end?)' : `seq ${link.seq} (audit id ${link.auditId}): ${link.problem.replace('_', ' ')}`
-      print(`broken  tenant ${link.tenantId}  ${where}`)
-    }
+    for (const link of result.broken) print(`broken  tenant ${link.tenantId}  ${describeBrokenLink(link)}`)
     print(`limena: ${result.rowsChecked} audit rows in ${result.tenantsChecked} tenant(s) checked; ${result.broken.length === 0 ? 'every chain verifies' : `${result.broken.length} broken chain(s)`}`)
     return result.broken.length === 0
   } finally {

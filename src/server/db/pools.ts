@@ -21,6 +21,8 @@ export const roleNames = {
   app: 'limena_app',
   readonly: 'limena_readonly',
   maintenance: 'limena_maintenance',
+  /** NOLOGIN owner of append_audit (migration 0009): the only role that may write audit rows. */
+  auditWriter: 'limena_audit_writer',
 } as const
 
 export const schemaName = 'limena'

@@ -153,6 +153,42 @@ describe('audit trail', () => {
     expect(otherTenant.code).toBe(0)
   })
 
+  it('limena verify-audit reports a row moved back in time with both times, though the chain was re-hashed to match', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'limena-verify-time-'))
+    const tenantId = world.tenantB
+    const admin = await database().admin()
+    let moved: { id: string; seq: string; at: string; previous_at: string }
+    try {
+      // The superuser moves B's newest row an hour back, then re-hashes the chain and its head so every link verifies.
+      await admin.query(
+        "UPDATE limena.audit_logs SET at = at - interval '1 hour' WHERE tenant_id = $1 AND seq = (SELECT max(seq) FROM limena.audit_logs WHERE tenant_id = $1)",
+        [tenantId],
+      )
+      await admin.query(`DO $$ DECLARE r record; previous bytea := '\\x${'00'.repeat(32)}'::bytea;
+        BEGIN
+          FOR r IN SELECT * FROM limena.audit_logs WHERE tenant_id = '${tenantId}' ORDER BY seq LOOP
+            UPDATE limena.audit_logs SET prev_hash = previous,
+                   hash = limena.audit_digest(previous, r.seq, r.tenant_id, r.at, r.action, r.actor_type, r.actor_id, r.actor_name, r.target_type, r.target_id,
+                                              r.target_name, r.ip, r.user_agent, r.request_id, r.reason, r.changes, r.metadata)
+             WHERE id = r.id RETURNING hash INTO previous;
+          END LOOP;
+          UPDATE limena.audit_chain_heads SET hash = previous WHERE tenant_id = '${tenantId}';
+        END $$`)
+      moved = (
+        await admin.query<{ id: string; seq: string; at: string; previous_at: string }>(
+          `SELECT id, seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, to_char(previous_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS previous_at
+             FROM (SELECT id, seq, at, lag(at) OVER (ORDER BY seq) AS previous_at FROM limena.audit_logs WHERE tenant_id = $1) chain ORDER BY seq DESC LIMIT 1`,
+          [tenantId],
+        )
+      ).rows[0]!
+    } finally {
+      await admin.end()
+    }
+    const tampered = await runLimena(['verify-audit', '--data-dir', dataDir, '--tenant', tenantId], { env: cliEnvironment() })
+    expect(tampered.code).toBe(1)
+    expect(tampered.stdout).toContain(`broken  tenant ${tenantId}  seq ${moved.seq} (audit id ${moved.id}): time went back: ${moved.at} is before the previous row's ${moved.previous_at}`)
+  })
+
   it('verify-audit notices rows removed from the end of a chain', async () => {
     const admin = await database().admin()
     await admin.query("DELETE FROM limena.audit_logs WHERE tenant_id = $1 AND seq = (SELECT max(seq) FROM limena.audit_logs WHERE tenant_id = $1)", [world.tenantB])

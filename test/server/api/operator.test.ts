@@ -1,7 +1,8 @@
 /**
  * Operator routes through HTTP: platform admins only, X-Access-Reason required, and every read
  * leaves an `operator.read` row with the reason in each affected tenant's own log before any
- * data is read; tenant creation with an owner invitation; posture, usage, access log, sessions.
+ * data is shown (operator-reads.test.ts proves it for every operator GET, under concurrency);
+ * tenant creation with an owner invitation; posture, usage, access log, sessions.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withOperatorRead } from '../../../src/server/db/with-operator.js'
@@ -122,8 +123,15 @@ describe('operator routes', () => {
     expect(posture.body.guarantees.length).toBeGreaterThanOrEqual(5)
     for (const guarantee of posture.body.guarantees) expect(guarantee.holds, `${guarantee.name}: ${guarantee.detail}`).toBe(true)
     expect(posture.body.tables.find((table) => table.name === 'audit_logs')).toMatchObject({ rlsForced: true })
-    const app = posture.body.roles.find((role) => role.name === 'limena_app')!
-    expect(app.grants.find((grant) => grant.table === 'audit_logs')!.privileges.sort()).toEqual(['INSERT', 'SELECT'])
+    for (const name of ['limena_app', 'limena_maintenance']) {
+      const role = posture.body.roles.find((entry) => entry.name === name)!
+      expect(role.grants.filter((grant) => grant.table.startsWith('audit_')), name).toEqual([
+        { table: 'audit_chain_heads', privileges: ['SELECT'] },
+        { table: 'audit_logs', privileges: ['SELECT'] },
+      ])
+    }
+    expect(posture.body.roles.find((role) => role.name === 'limena_audit_writer')).toMatchObject({ canLogin: false, superuser: false, bypassRls: false })
+    expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds).toBe(true)
     expect(posture.body.keys.map((key) => key.kind).sort()).toEqual(['encryption', 'jwt-signing'])
     expect(posture.body.migrations.latest).toMatch(/^\d{4}_/)
   })
@@ -136,6 +144,24 @@ describe('operator routes', () => {
       expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('The audit log is append-only'))!.holds).toBe(false)
     } finally {
       await admin.query('REVOKE UPDATE ON limena.audit_logs FROM limena_app')
+      await admin.end()
+    }
+  })
+
+  it.each([
+    ['limena_maintenance regains INSERT on audit_logs', 'GRANT INSERT ON limena.audit_logs TO limena_maintenance', 'REVOKE INSERT ON limena.audit_logs FROM limena_maintenance'],
+    ['limena_app regains UPDATE on audit_chain_heads', 'GRANT UPDATE ON limena.audit_chain_heads TO limena_app', 'REVOKE UPDATE ON limena.audit_chain_heads FROM limena_app'],
+    ['append_audit loses SECURITY DEFINER', 'ALTER FUNCTION limena.append_audit SECURITY INVOKER', 'ALTER FUNCTION limena.append_audit SECURITY DEFINER'],
+    ['append_audit loses its fixed search_path', 'ALTER FUNCTION limena.append_audit RESET search_path', 'ALTER FUNCTION limena.append_audit SET search_path = pg_catalog, limena, pg_temp'],
+    ['append_audit becomes executable by anyone', 'GRANT EXECUTE ON FUNCTION limena.append_audit TO PUBLIC', 'REVOKE EXECUTE ON FUNCTION limena.append_audit FROM PUBLIC'],
+  ])('show the append-only-through-append_audit guarantee broken when %s', async (_change, breakIt, repairIt) => {
+    const admin = await database().admin()
+    await admin.query(breakIt)
+    try {
+      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean }> }>('GET', '/admin/posture', { headers: withReason })
+      expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds).toBe(false)
+    } finally {
+      await admin.query(repairIt)
       await admin.end()
     }
   })

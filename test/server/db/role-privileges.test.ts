@@ -1,10 +1,14 @@
 /**
  * What each role may not do, tried as that role: the audit log is append-only for limena_app,
- * limena_readonly writes nothing anywhere, and credentials stay out of operator reads.
+ * audit rows are appended only through append_audit (a SECURITY DEFINER function of a role that
+ * cannot log in), limena_readonly writes nothing anywhere, and credentials stay out of operator
+ * reads.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { writeAudit } from '../../../src/server/audit/audit-writer.js'
+import type { DbClient } from '../../../src/server/db/pools.js'
 import { inTransaction, withTenant } from '../../../src/server/db/with-tenant.js'
-import { withOperatorRead } from '../../../src/server/db/with-operator.js'
+import { withMaintenance, withOperatorRead } from '../../../src/server/db/with-operator.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { seedTenant, type SeededTenant } from '../../support/tenant-fixtures.js'
 
@@ -44,6 +48,112 @@ describe('limena_app and the audit log', () => {
   it('cannot make anyone a platform admin', async () => {
     const attempt = inTransaction(database().pools.app, {}, (client) => client.query('UPDATE users SET is_platform_admin = true WHERE id = $1', [tenant.userId]))
     await expect(attempt).rejects.toThrow(/permission denied/)
+  })
+})
+
+const zeroHash = `'\\x${'00'.repeat(32)}'::bytea`
+
+/** Work in the seeded tenant as each role that may append audit rows. */
+const appenders: Array<[string, <T>(work: (client: DbClient) => Promise<T>) => Promise<T>]> = [
+  ['limena_app', (work) => withTenant(database().pools.app, tenant.id, work)],
+  ['limena_maintenance', (work) => withMaintenance(database().pools, tenant.id, work)],
+]
+
+describe.each(appenders)('%s and the audit chain', (_role, inTenant) => {
+  it('cannot INSERT into audit_logs', async () => {
+    const attempt = inTenant((client) =>
+      client.query(
+        `INSERT INTO audit_logs (tenant_id, seq, at, action, actor_type, prev_hash, hash)
+         VALUES ($1, 999, now() - interval '400 days', 'tenant.updated', 'system', ${zeroHash}, ${zeroHash})`,
+        [tenant.id],
+      ),
+    )
+    await expect(attempt).rejects.toThrow(/permission denied/)
+  })
+
+  it.each([
+    ['INSERT', `INSERT INTO audit_chain_heads (tenant_id, seq, hash) VALUES ($1, 1, ${zeroHash}) ON CONFLICT DO NOTHING`],
+    ['UPDATE', 'UPDATE audit_chain_heads SET seq = seq + 1 WHERE tenant_id = $1'],
+  ])('cannot %s audit_chain_heads', async (_verb, statement) => {
+    await expect(inTenant((client) => client.query(statement, [tenant.id]))).rejects.toThrow(/permission denied/)
+  })
+
+  it('appends through append_audit, which takes no time: a backdated row cannot be written', async () => {
+    const written = await inTenant((client) => writeAudit(client, { tenantId: tenant.id, action: 'tenant.updated', actor: { type: 'system', id: null, name: 'privilege test' } }))
+    expect(Math.abs(written.at.getTime() - Date.now())).toBeLessThan(60_000)
+    const backdated = inTenant((client) =>
+      client.query(
+        "SELECT * FROM append_audit($1, 'tenant.updated', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, now() - interval '400 days')",
+        [tenant.id],
+      ),
+    )
+    await expect(backdated).rejects.toThrow(/does not exist/)
+  })
+})
+
+describe('append_audit', () => {
+  it('is SECURITY DEFINER with a fixed search_path, owned by a NOLOGIN role, and executable only by limena_app and limena_maintenance', async () => {
+    const admin = await database().admin()
+    try {
+      const functions = await admin.query<{ prosecdef: boolean; proconfig: string[] | null; owner: string; arguments: string; public_execute: boolean }>(
+        `SELECT p.prosecdef, p.proconfig, p.proowner::regrole::text AS owner, pg_get_function_identity_arguments(p.oid) AS arguments,
+                EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl WHERE acl.grantee = 0 AND acl.privilege_type = 'EXECUTE') AS public_execute
+           FROM pg_proc p WHERE p.proname = 'append_audit' AND p.pronamespace = 'limena'::regnamespace`,
+      )
+      expect(functions.rows).toHaveLength(1)
+      const [appendAudit] = functions.rows
+      expect(appendAudit!.prosecdef).toBe(true)
+      expect(appendAudit!.proconfig).toEqual(['search_path=pg_catalog, limena, pg_temp'])
+      expect(appendAudit!.arguments).not.toMatch(/timestamp/)
+      expect(appendAudit!.public_execute).toBe(false)
+
+      const owner = (
+        await admin.query<{ rolcanlogin: boolean; rolsuper: boolean; rolbypassrls: boolean; owns_tables: boolean }>(
+          `SELECT rolcanlogin, rolsuper, rolbypassrls,
+                  EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid AND c.relnamespace = 'limena'::regnamespace) AS owns_tables
+             FROM pg_roles r WHERE rolname = $1`,
+          [appendAudit!.owner],
+        )
+      ).rows[0]!
+      expect(owner).toEqual({ rolcanlogin: false, rolsuper: false, rolbypassrls: false, owns_tables: false })
+
+      const executors = await admin.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'limena\\_%' AND rolname <> $1 AND has_function_privilege(oid, 'limena.append_audit(uuid, text, text, uuid, text, text, text, text, inet, text, text, text, jsonb, jsonb)', 'EXECUTE') ORDER BY 1",
+        [appendAudit!.owner],
+      )
+      expect(executors.rows.map((row) => row.rolname)).toEqual(['limena_app', 'limena_maintenance'])
+
+      // Only what appending needs: write audit_logs and the chain heads, nothing else anywhere.
+      const privileges = await admin.query<{ table: string; privilege: string }>(
+        `SELECT c.relname AS table, p.privilege
+           FROM pg_class c CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
+          WHERE c.relnamespace = 'limena'::regnamespace AND c.relkind IN ('r', 'p')
+            AND CASE WHEN p.privilege IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') THEN has_any_column_privilege($1, c.oid, p.privilege)
+                     ELSE has_table_privilege($1, c.oid, p.privilege) END
+          ORDER BY 1, 2`,
+        [appendAudit!.owner],
+      )
+      expect(privileges.rows).toEqual([
+        { table: 'audit_chain_heads', privilege: 'INSERT' },
+        { table: 'audit_chain_heads', privilege: 'SELECT' },
+        { table: 'audit_chain_heads', privilege: 'UPDATE' },
+        { table: 'audit_logs', privilege: 'INSERT' },
+        { table: 'audit_logs', privilege: 'SELECT' },
+      ])
+    } finally {
+      await admin.end()
+    }
+  })
+
+  it('is refused to limena_readonly', async () => {
+    const client = await database().pools.readonly.connect()
+    try {
+      await expect(
+        client.query("SELECT append_audit($1, 'tenant.updated', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb)", [tenant.id]),
+      ).rejects.toThrow(/permission denied/)
+    } finally {
+      client.release()
+    }
   })
 })
 
