@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withOperatorRead } from '../../../src/server/db/with-operator.js'
 import { useTestDatabase } from '../../support/test-database.js'
-import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
+import { ApiClient, useTestServer } from '../../support/test-server.js'
 import { buildTenantWorld, worldPassword, type TenantWorld } from '../../support/tenant-world.js'
 
 const database = useTestDatabase()
