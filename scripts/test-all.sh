@@ -73,6 +73,7 @@ step "debian packages" install_debian_packages
 step "npm ci" install_node_packages
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
+step "import cycles" npx madge --circular --extensions ts,tsx --ts-config tsconfig.node.json src
 step "build" npx electron-vite build --logLevel warn
 step "electronegativity" node scripts/electronegativity.mjs
 echo "::: test suites"

@@ -8,7 +8,7 @@ import type { Connection, SessionStatus } from '@shared/bridge.js'
 import { ApiClient } from './api-client.js'
 import { normaliseConnectionUrl } from './connection-url.js'
 import type { CredentialStore } from './credential-store.js'
-import type { FirstRun } from './first-run.js'
+import type { FirstRun } from '../server/embedded.js'
 import { readSettings, writeSettings, type Settings } from './settings-file.js'
 
 export const embeddedConnectionId = 'embedded'

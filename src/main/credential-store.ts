@@ -5,9 +5,9 @@
  * delete); when no keychain answers, sessions live in memory only and the app says so. There is
  * never a plaintext fallback on disk.
  */
-import type { CredentialVault } from '../server/secrets/credential-vault.js'
-import { probeKeychain } from '../server/secrets/keychain-vault.js'
-import { oneLineMessage } from '../server/errors.js'
+import type { CredentialVault } from '../server/platform/credential-vault.js'
+import { probeKeychain } from '../server/platform/keychain-vault.js'
+import { oneLineMessage } from '../server/platform/errors.js'
 
 export interface StoredSession {
   refreshToken: string

@@ -8,15 +8,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain } from 'electron'
 import { eventChannel, rpcChannel } from '@shared/bridge.js'
-import { startBackend, type RunningBackend } from '../server/backend.js'
-import { loadConfig } from '../server/config.js'
-import { oneLineMessage } from '../server/errors.js'
-import { createLogger } from '../server/log.js'
-import { createKeychainVault } from '../server/secrets/keychain-vault.js'
-import { onShutdownSignal } from '../server/shutdown.js'
+import { startEmbeddedBackend, type EmbeddedBackend } from '../server/embedded.js'
+import { oneLineMessage } from '../server/platform/errors.js'
+import { createLogger } from '../server/platform/log.js'
+import { createKeychainVault } from '../server/platform/keychain-vault.js'
+import { onShutdownSignal } from '../server/platform/shutdown.js'
 import { ConnectionManager, type BackendState } from './connection-manager.js'
 import { openCredentialStore } from './credential-store.js'
-import { firstRunFor } from './first-run.js'
 import { installApplicationMenu } from './menu.js'
 import { createRpcRouter } from './rpc-router.js'
 import { trustedSenderCheck } from './trusted-sender.js'
@@ -25,7 +23,7 @@ import { createConsoleWindow, preloadFile, rendererFile, windowStateOf } from '.
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const log = createLogger()
 const development = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL)
-let backend: RunningBackend | null = null
+let backend: EmbeddedBackend | null = null
 let backendState: BackendState = { state: 'starting', url: null, message: null }
 
 if (!app.requestSingleInstanceLock()) {
@@ -38,7 +36,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsPath: join(app.getPath('userData'), 'settings.json'),
       credentials,
       embeddedBackend: () => backendState,
-      firstRun: () => (backend ? firstRunFor(backend.pools) : null),
+      firstRun: () => backend?.firstRun ?? null,
       onSessionEnded: async () => send('session-changed', await connections.status()),
     })
     const settings = await connections.settingsSnapshot()
@@ -56,12 +54,12 @@ if (!app.requestSingleInstanceLock()) {
         return result.canceled || !result.filePath ? null : result.filePath
       },
       emit: (event, payload) => send(event, payload),
+      log,
     })
     ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown, options: unknown) => route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input, options))
 
     try {
-      const config = loadConfig(process.env, { dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'), port: 0, host: '127.0.0.1' })
-      backend = await startBackend(config, log, { loopbackHostOnly: true })
+      backend = await startEmbeddedBackend({ env: process.env, dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'), log })
       backendState = { state: 'ready', url: backend.url, message: null }
     } catch (error) {
       backendState = { state: 'failed', url: null, message: oneLineMessage(error) }

@@ -14,6 +14,8 @@ import type { ApiResult } from './api-client.js'
 import { ConnectionUrlError } from './connection-url.js'
 import type { ConnectionManager } from './connection-manager.js'
 import { writeCsvStream } from './csv-export.js'
+import { createLogger, type Logger } from '../server/platform/log.js'
+import { oneLineMessage } from '../server/platform/errors.js'
 
 export interface RpcCaller {
   /** URL of the frame that sent the call. */
@@ -26,6 +28,8 @@ export interface RpcRouterOptions {
   /** The native save dialog; null when the person cancels it. */
   chooseSavePath: (suggestedName: string) => Promise<string | null>
   emit: <Event extends BridgeEventName>(event: Event, payload: BridgeEvents[Event]) => void
+  /** Where a failure the console is spared is recorded (main's log); standard error when not given. */
+  log?: Pick<Logger, 'error'>
 }
 
 type RouteResult = { ok: true; value: unknown } | { ok: false; problem: Problem }
@@ -41,6 +45,7 @@ function validationProblem(issues: Array<{ path: PropertyKey[]; message: string 
 
 export function createRpcRouter(options: RpcRouterOptions) {
   const exports = new Map<string, AbortController>()
+  const log = options.log ?? createLogger({ level: 'error' })
 
   async function status() {
     return options.connections.status()
@@ -142,7 +147,9 @@ export function createRpcRouter(options: RpcRouterOptions) {
       if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
       const result: ApiResult<unknown> = await client.perform(operation, parsed.data as Record<string, unknown>, { accessReason: parsedOptions.data.accessReason })
       return result
-    } catch {
+    } catch (error) {
+      // The console gets a plain problem; what went wrong goes to main's log, never to the renderer.
+      log.error({ operation: typeof operation === 'string' ? operation.slice(0, 100) : null, err: { message: oneLineMessage(error) } }, 'a bridge call failed')
       return problem(500, problemTypes.internal, 'Something went wrong', 'the console could not complete this; try again')
     }
   }

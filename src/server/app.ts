@@ -15,10 +15,11 @@ import { adminUsageHandlers } from './admin/admin-usage-routes.js'
 import { auditHandlers } from './audit/audit-routes.js'
 import { authHandlers, sessionResolver } from './auth/auth-routes.js'
 import { healthRoutes } from './health/health-routes.js'
-import { createOperationRouter, type OperationHandlers, type ServerDependencies } from './http/operation-router.js'
+import { createOperationRouter } from './http/operation-router.js'
+import type { OperationHandlers, ServerDependencies } from './http/operation-context.js'
 import { integrationHandlers } from './integrations/integration-routes.js'
 import { memberHandlers } from './members/member-routes.js'
-import { installAuthenticate } from './middleware/authenticate.js'
+import { installAuthenticate } from './auth/authenticate.js'
 import { installCookies } from './middleware/cookies.js'
 import { installErrorHandler, installNotFound } from './middleware/errors.js'
 import { installHostCheck } from './middleware/host-check.js'
@@ -33,7 +34,8 @@ export type AppDependencies = ServerDependencies
 
 export const jsonBodyLimit = '100kb'
 
-export const operationHandlers: OperationHandlers = {
+/** Every routed operation's handler: a contract operation without one does not compile. */
+export const operationHandlers = {
   ...authHandlers,
   ...tenantHandlers,
   ...memberHandlers,
@@ -47,7 +49,7 @@ export const operationHandlers: OperationHandlers = {
   ...adminQuotaHandlers,
   ...adminPostureHandlers,
   ...openApiHandlers,
-}
+} satisfies OperationHandlers
 
 export interface AppOptions {
   /** Serve only requests whose Host is one of these (the desktop app's embedded backend). */

@@ -5,8 +5,11 @@
  */
 import { z } from 'zod'
 import { defaultDataDir } from './data-dir.js'
-import { LimenaError } from './errors.js'
-import { rateLimitStores } from './middleware/rate-limit.js'
+import { LimenaError } from './platform/errors.js'
+
+/** Where rate-limit counters live: in this process, or in PostgreSQL shared by every instance. */
+export const rateLimitStores = ['memory', 'postgres'] as const
+export type RateLimitStore = (typeof rateLimitStores)[number]
 
 export const secretsStoreSchema = z.enum(['auto', 'keychain', 'file'])
 export type SecretsStore = z.infer<typeof secretsStoreSchema>

@@ -8,7 +8,7 @@ import { constants } from 'node:fs'
 import { access, mkdir, stat } from 'node:fs/promises'
 import { homedir, platform } from 'node:os'
 import { join } from 'node:path'
-import { LimenaError } from './errors.js'
+import { LimenaError } from './platform/errors.js'
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (process.getuid?.() === 0) return '/var/lib/limena'

@@ -14,7 +14,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
-import { LimenaError, oneLineMessage } from './errors.js'
+import { LimenaError, oneLineMessage } from './platform/errors.js'
 
 export interface TlsFiles {
   certFile: string

@@ -6,9 +6,18 @@
  * percent-encoded as UTF-8 (RFC 3986), and the server decodes every valid escape; a `%` that
  * starts no valid escape stays as written, so "100% sure" typed by hand still reads right.
  */
+import { z } from 'zod'
+
 export const accessReasonHeader = 'x-access-reason'
 export const accessReasonMinLength = 3
 export const accessReasonMaxLength = 500
+
+/** The one rule for a reason, checked by the prompt, the bridge, main's client and the server (after decoding). */
+export const accessReasonSchema = z
+  .string()
+  .trim()
+  .min(accessReasonMinLength, `a reason needs at least ${accessReasonMinLength} characters`)
+  .max(accessReasonMaxLength, `a reason has at most ${accessReasonMaxLength} characters`)
 
 const printableAscii = /^[\x20-\x7e]*$/
 

@@ -8,7 +8,10 @@
  * Input is one flat object: path parameters, plus the query string (GET) or the JSON body.
  */
 import { z } from 'zod'
+import { auditActionFilters } from './audit-actions.js'
 import { apiKeyScopes, tenantRoles, type TenantAction } from './permissions.js'
+
+export { accessReasonHeader, accessReasonSchema, decodeAccessReason, encodeAccessReason } from './access-reason.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -23,38 +26,74 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
  */
 export type OperationAccess = 'public' | 'session' | 'user' | 'authenticated' | 'tenant' | 'operator'
 
-export interface OperationDefinition<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+export interface OperationDefinition<
+  Input extends z.ZodType = z.ZodType,
+  Output extends z.ZodType = z.ZodType,
+  Access extends OperationAccess = OperationAccess,
+  Produces extends 'text/csv' | undefined = 'text/csv' | undefined,
+> {
   method: HttpMethod
   /** Path under /api/v1, with `:param` placeholders. */
   path: string
-  access: OperationAccess
+  access: Access
   /** For `tenant` access: the action of the permission matrix this operation performs. */
   permission?: TenantAction
   /** State-changing operations check CSRF unless they start a session (no session to bind to yet). */
   csrf?: 'exempt-before-session'
   /** A streamed body of this type instead of JSON (the handler writes it; `output` is unused). */
-  produces?: 'text/csv'
+  produces?: Produces
+  /**
+   * How long a cache may keep the answer. Every answer is `no-store` unless its operation says
+   * otherwise: only public answers that are the same for everyone may.
+   */
+  cache?: { public: true; maxAgeSeconds: number }
   summary: string
   successStatus?: 200 | 201 | 204
   input: Input
   output: Output
 }
 
-function defineOperation<Input extends z.ZodType, Output extends z.ZodType>(
-  definition: OperationDefinition<Input, Output>,
-): OperationDefinition<Input, Output> {
+/** Keeps each operation's access kind and body type as literals, so handlers are typed by them. */
+function defineOperation<Input extends z.ZodType, Output extends z.ZodType, Access extends OperationAccess, Produces extends 'text/csv' | undefined = undefined>(
+  definition: OperationDefinition<Input, Output, Access, Produces>,
+): OperationDefinition<Input, Output, Access, Produces> {
   return definition
 }
 
 export const apiBasePath = '/api/v1'
 
-const uuid = z.string().uuid()
-const email = z
-  .string()
-  .trim()
-  .max(254)
-  .email()
-  .transform((value) => value.toLowerCase())
+const pathParameterPattern = /:([A-Za-z]+)/g
+
+/** The `:name` placeholders of an operation's path, in order. */
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(pathParameterPattern)].map((match) => match[1]!)
+}
+
+/** The path with each `:name` replaced by `value(name)`. */
+export function fillPath(path: string, value: (name: string) => string): string {
+  return path.replace(pathParameterPattern, (_match, name: string) => value(name))
+}
+
+/**
+ * Whether an operation reads a JSON body: a state-changing method with input beyond its path
+ * parameters. GET and DELETE take their input from the path and query string.
+ */
+export function takesBody(definition: OperationDefinition): boolean {
+  if (definition.method === 'GET' || definition.method === 'DELETE') return false
+  const shape = (definition.input as unknown as { shape?: Record<string, unknown> }).shape ?? {}
+  const pathNames = pathParameterNames(definition.path)
+  return Object.keys(shape).some((name) => !pathNames.includes(name))
+}
+
+/** The Cache-Control value of an operation's answers. */
+export function cacheControlOf(definition: OperationDefinition): string {
+  return definition.cache ? `public, max-age=${definition.cache.maxAgeSeconds}` : 'no-store'
+}
+
+const uuid = z.uuid()
+/** The one rule for an email address, wherever one is typed: trimmed, at most 254 characters, lowercased. */
+export const emailSchema = z.string().trim().max(254).toLowerCase().pipe(z.email()).meta({ format: 'email' })
+const email = emailSchema
 const password = z.string().min(1).max(1024)
 const isoDateTime = z.string()
 const noInput = z.object({}).strict()
@@ -146,11 +185,12 @@ export const auditLogItemSchema = z.object({
 })
 export type AuditLogItem = z.infer<typeof auditLogItemSchema>
 
-const isoInstant = z.string().datetime({ offset: true })
+const isoInstant = z.iso.datetime({ offset: true })
 export const auditFiltersSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  action: z.string().regex(/^[a-z_]+(\.[a-z_*]+)?$/, 'an action like auth.login, or a family like auth.*').max(100).optional(),
+  /** An action of the catalogue (src/shared/audit-actions.ts), or a family such as `auth.*`. */
+  action: z.enum(auditActionFilters).optional(),
   actorId: uuid.optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -308,6 +348,7 @@ export const operations = {
     path: '/auth/jwks',
     access: 'public',
     summary: 'Public keys that verify access tokens (RS256)',
+    cache: { public: true, maxAgeSeconds: 300 },
     input: noInput,
     output: jwksSchema,
   }),

@@ -56,7 +56,7 @@ export function scopesAllowedFor(role: TenantRole): ApiKeyScope[] {
   return apiKeyScopes.filter((scope) => rules.every(([action, rule]) => rule.scope !== scope || roleAllows(role, action)))
 }
 
-/** Only an owner may grant or take away the owner role (API.md: members). */
+/** Only an owner may grant or take away the owner role (docs/security.md, Authorisation). */
 export function mayAssignRole(actorRole: TenantRole, assignedRole: TenantRole): boolean {
   return assignedRole === 'owner' ? actorRole === 'owner' : roleRank[actorRole] >= roleRank.admin
 }

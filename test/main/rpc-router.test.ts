@@ -213,3 +213,20 @@ describe('CSV export through the bridge', () => {
     expect(requests.length).toBe(before)
   })
 })
+
+describe('a failure the console is spared', () => {
+  it('answers a plain problem and records what went wrong in main’s log', async () => {
+    const logged: Array<{ fields: unknown; message: string }> = []
+    const failing = createRpcRouter({
+      isTrustedSender: (url) => url === page,
+      connections: { activeClient: async () => Promise.reject(new Error('the keychain went away mid-call')) } as unknown as ConnectionManager,
+      chooseSavePath: async () => null,
+      emit: () => undefined,
+      log: { error: (fields: unknown, message?: string) => void logged.push({ fields, message: message ?? '' }) } as never,
+    })
+    const result = await failing(trusted, 'listTenants', {})
+    expect(result).toMatchObject({ ok: false, problem: { status: 500, detail: 'the console could not complete this; try again' } })
+    expect(JSON.stringify(result)).not.toContain('keychain')
+    expect(logged).toEqual([{ fields: { operation: 'listTenants', err: { message: 'the keychain went away mid-call' } }, message: 'a bridge call failed' }])
+  })
+})

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/server/db/embedded-postgres.js'
 import { migrate } from '../../src/server/db/migrate.js'
 import { connectAdmin, quoteIdentifier, withDatabaseName } from '../../src/server/db/pools.js'
-import { silentLogger } from '../../src/server/log.js'
+import { silentLogger } from '../../src/server/platform/log.js'
 import { testPasswords, templateDatabaseName } from './test-settings.js'
 
 declare module 'vitest' {

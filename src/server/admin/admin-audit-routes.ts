@@ -9,7 +9,7 @@ import { auditConditions, parameterBinder } from '../audit/audit-query.js'
 import { startCsvDownload, auditPage } from '../audit/audit-routes.js'
 import { streamAuditCsv } from '../audit/audit-repository.js'
 import { decodeCursor, encodeCursor } from '../audit/pagination-cursor.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
 
 const accessLogScope = 'access-log'
@@ -27,9 +27,9 @@ interface AccessLogRow {
   what: string | null
 }
 
-export const adminAuditHandlers: OperationHandlers = {
+export const adminAuditHandlers = {
   async adminListAuditLogs(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     return auditedOperatorRead(call, 'audit log search', async (client) => {
       const page = await auditPage(client, context.deps.cursorKey, input)
       return readResult(page, page.items.map((item) => item.tenantId))
@@ -37,7 +37,7 @@ export const adminAuditHandlers: OperationHandlers = {
   },
 
   async adminExportAuditLogs(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     await auditedOperatorRead(call, 'audit log CSV export', async (client) => {
       // The stream cannot be known before it is sent; the snapshot makes it exactly these tenants' rows.
       const { bind, values } = parameterBinder()
@@ -57,7 +57,7 @@ export const adminAuditHandlers: OperationHandlers = {
   },
 
   async adminAccessLog(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, accessLogScope, input.cursor) : null
     const { bind, values } = parameterBinder()
     const conditions = ["l.action IN ('operator.read', 'operator.write')", ...auditConditions({ tenantId: input.tenantId, actorId: input.operatorId }, bind).map((condition) => `l.${condition}`)]
@@ -85,4 +85,4 @@ export const adminAuditHandlers: OperationHandlers = {
       nextCursor: rows.length > input.limit && last ? encodeCursor(context.deps.cursorKey, accessLogScope, { key: last.at_key, id: last.id }) : null,
     }
   },
-}
+} satisfies DomainHandlers

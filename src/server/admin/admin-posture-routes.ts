@@ -8,14 +8,14 @@
  */
 import { globalTables } from '../db/global-tables.js'
 import { roleNames } from '../db/pools.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
 
 const privileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
 
-export const adminPostureHandlers: OperationHandlers = {
+export const adminPostureHandlers = {
   async adminPosture(context) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     return auditedOperatorRead(call, 'security posture', async (client) => {
       const tables = (
         await client.query<{ name: string; enabled: boolean; forced: boolean; tenant_scoped: boolean }>(
@@ -129,4 +129,4 @@ export const adminPostureHandlers: OperationHandlers = {
       return readResult(posture, [])
     })
   },
-}
+} satisfies DomainHandlers

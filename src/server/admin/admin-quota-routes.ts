@@ -8,14 +8,14 @@ import { switchTenant, writeAudit } from '../audit/audit-writer.js'
 import { revokeUserRefreshFamilies } from '../auth/refresh-token-repository.js'
 import { withMaintenance, withOperatorRead } from '../db/with-operator.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { quotaAnswer } from '../quotas/quota-routes.js'
 import { readQuota, resetWindow, setCaps } from '../quotas/quota-repository.js'
 import { operatorCall } from './operator-access.js'
 
-export const adminQuotaHandlers: OperationHandlers = {
+export const adminQuotaHandlers = {
   async adminSetQuotas(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     await withMaintenance(context.deps.pools, input.tenantId, async (client) => {
       const before = await readQuota(client, input.tenantId)
       if (!before) throw problems.notFound('no such tenant')
@@ -46,7 +46,7 @@ export const adminQuotaHandlers: OperationHandlers = {
   },
 
   async adminResetQuota(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     await withMaintenance(context.deps.pools, input.tenantId, async (client) => {
       if (!(await readQuota(client, input.tenantId))) throw problems.notFound('no such tenant')
       await writeAudit(client, {
@@ -73,7 +73,7 @@ export const adminQuotaHandlers: OperationHandlers = {
   },
 
   async adminRevokeSessions(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     const { email, tenantIds } = await withOperatorRead(context.deps.pools, async (client) => {
       const user = (await client.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [input.userId])).rows[0]
       if (!user) throw problems.notFound('no such user')
@@ -111,4 +111,4 @@ export const adminQuotaHandlers: OperationHandlers = {
     context.deps.log.info({ event: 'session.revoked', userId: input.userId, sessions: revokedSessions }, 'sessions revoked by an operator')
     return { revokedSessions }
   },
-}
+} satisfies DomainHandlers

@@ -15,7 +15,7 @@ import { isUniqueViolation } from '../db/pg-errors.js'
 import type { DbClient } from '../db/pools.js'
 import { withMaintenance } from '../db/with-operator.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { integrationToApi, listIntegrations } from '../integrations/integration-repository.js'
 import { insertInvitation, invitationLifetimeMillis } from '../members/invitation-repository.js'
 import { listMembers, memberToApi } from '../members/member-repository.js'
@@ -80,9 +80,9 @@ async function directoryRows(client: DbClient, where: { tenantId?: string; q?: s
   return result.rows
 }
 
-export const adminTenantHandlers: OperationHandlers = {
+export const adminTenantHandlers = {
   async adminListTenants(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, directoryCursorScope, input.cursor) : null
     const rows = await auditedOperatorRead(call, 'tenant directory', async (client) => {
       const found = await directoryRows(client, { q: input.q, after }, input.limit + 1)
@@ -97,7 +97,7 @@ export const adminTenantHandlers: OperationHandlers = {
   },
 
   async adminGetTenant(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     return auditedOperatorRead(call, 'tenant detail: members, API keys, integrations, quotas', async (client) => {
       const [row] = await directoryRows(client, { tenantId: input.tenantId }, 1)
       if (!row) throw problems.notFound('no such tenant')
@@ -120,7 +120,7 @@ export const adminTenantHandlers: OperationHandlers = {
   },
 
   async adminCreateTenant(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     const tenantId = randomUUID()
     const invitation = newInvitationToken()
     try {
@@ -165,11 +165,10 @@ export const adminTenantHandlers: OperationHandlers = {
         })
         return { tenant, expiresAt: row.expires_at }
       })
-      context.response.setHeader('Cache-Control', 'no-store')
       return { tenant: tenantToApi(result.tenant), inviteToken: invitation.token, expiresAt: result.expiresAt.toISOString() }
     } catch (error) {
       if (isUniqueViolation(error)) throw problems.conflict('that slug is already taken')
       throw error
     }
   },
-}
+} satisfies DomainHandlers

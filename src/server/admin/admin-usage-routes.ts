@@ -6,7 +6,7 @@
  * its ceiling or with a trip gets an `operator.read` row.
  */
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { tripToApi } from '../quotas/quota-explanation.js'
 import type { QuotaTripRow } from '../quotas/quota-repository.js'
 import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
@@ -14,9 +14,9 @@ import { auditedOperatorRead, operatorCall, readResult } from './operator-access
 const maximumBuckets = 2000
 export const nearCeilingRatio = 0.8
 
-export const adminUsageHandlers: OperationHandlers = {
+export const adminUsageHandlers = {
   async adminUsage(context, input) {
-    const call = await operatorCall(context)
+    const call = operatorCall(context)
     const bucketMillis = input.bucket === 'hour' ? 3_600_000 : 86_400_000
     // By default whole buckets: up to the end of the current one, 48 hours or 30 days back.
     const to = input.to ? new Date(input.to) : new Date(Math.ceil((Date.now() + 1) / bucketMillis) * bucketMillis)
@@ -101,4 +101,4 @@ export const adminUsageHandlers: OperationHandlers = {
       return readResult(answer, [...contributing, ...top, ...nearCeiling, ...trips].map((row) => row.tenant_id))
     })
   },
-}
+} satisfies DomainHandlers

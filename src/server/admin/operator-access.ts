@@ -11,22 +11,17 @@ import type { AuditActor } from '../audit/audit-writer.js'
 import { writeAuditToTenants } from '../audit/audit-writer.js'
 import type { DbClient } from '../db/pools.js'
 import { inTransaction } from '../db/with-tenant.js'
-import { problems } from '../http/http-problem.js'
-import type { OperationContext } from '../http/operation-router.js'
+import type { OperatorContext } from '../http/operation-context.js'
 
 export interface OperatorCall {
-  context: OperationContext
+  context: OperatorContext
   actor: AuditActor
   reason: string
 }
 
-export async function operatorCall(context: OperationContext): Promise<OperatorCall> {
-  const { principal, deps, accessReason } = context
-  if (principal.kind !== 'user' || !accessReason) throw problems.forbidden('this operation is for platform operators')
-  const email = await inTransaction(deps.pools.app, { readOnly: true }, async (client) =>
-    (await client.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [principal.userId])).rows[0]?.email ?? null,
-  )
-  return { context, actor: { type: 'operator', id: principal.userId, name: email }, reason: accessReason }
+/** The operator call of a context the router has proved: who reads, and the reason they gave. */
+export function operatorCall(context: OperatorContext): OperatorCall {
+  return { context, actor: context.operator.actor, reason: context.operator.reason }
 }
 
 /** What one operator read found: the tenants whose data it shows, and how to show it. */

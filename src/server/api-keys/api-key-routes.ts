@@ -7,7 +7,7 @@
 import { resolveActor } from '../audit/actor.js'
 import { writeAudit } from '../audit/audit-writer.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { generateApiKey } from './api-key-format.js'
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.js'
 
@@ -22,14 +22,12 @@ function summary(row: ApiKeyRow) {
   }
 }
 
-export const apiKeyHandlers: OperationHandlers = {
+export const apiKeyHandlers = {
   async listApiKeys({ tenant }) {
-    if (!tenant) throw problems.notFound()
     return { items: (await listApiKeys(tenant.client, tenant.id)).map(summary) }
   },
 
-  async createApiKey({ tenant, principal, meta, response }, input) {
-    if (!tenant) throw problems.notFound()
+  async createApiKey({ tenant, principal, meta }, input) {
     const scopes = [...new Set(input.scopes)]
     if (principal.kind === 'api_key') {
       const beyond = scopes.filter((scope) => !principal.scopes.includes(scope))
@@ -52,12 +50,10 @@ export const apiKeyHandlers: OperationHandlers = {
       request: meta,
       metadata: { prefix: row.prefix, scopes },
     })
-    response.setHeader('Cache-Control', 'no-store')
     return { id: row.id, key: generated.key, prefix: row.prefix, name: row.name, scopes: scopes as never }
   },
 
   async deleteApiKey({ tenant, principal, meta }, input) {
-    if (!tenant) throw problems.notFound()
     const row = await revokeApiKey(tenant.client, tenant.id, input.keyId)
     if (!row) throw problems.notFound()
     await writeAudit(tenant.client, {
@@ -69,4 +65,4 @@ export const apiKeyHandlers: OperationHandlers = {
       metadata: { prefix: row.prefix },
     })
   },
-}
+} satisfies DomainHandlers

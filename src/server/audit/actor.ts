@@ -3,7 +3,7 @@
  * The audit actor of a request, with its name resolved now (a user's email, a key's name), so the
  * log stays readable after the user or key is gone.
  */
-import type { Principal } from '../auth/principal.js'
+import type { Principal } from '../http/principal.js'
 import type { DbClient } from '../db/pools.js'
 import type { AuditActor } from './audit-writer.js'
 

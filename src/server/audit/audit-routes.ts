@@ -6,8 +6,7 @@
 import type { Response } from 'express'
 import { withTenant } from '../db/with-tenant.js'
 import type { DbClient } from '../db/pools.js'
-import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { resolveActor } from './actor.js'
 import { searchAuditLogs, streamAuditCsv } from './audit-repository.js'
 import { writeAudit } from './audit-writer.js'
@@ -19,7 +18,6 @@ export function startCsvDownload(response: Response, fileStem: string): void {
   response.status(200)
   response.setHeader('Content-Type', 'text/csv; charset=utf-8')
   response.setHeader('Content-Disposition', `attachment; filename="${fileStem}-${new Date().toISOString().slice(0, 10)}.csv"`)
-  response.setHeader('Cache-Control', 'no-store')
 }
 
 export async function auditPage(client: DbClient, cursorKey: Buffer, input: Parameters<typeof searchAuditLogs>[1] & { cursor?: string }) {
@@ -28,14 +26,12 @@ export async function auditPage(client: DbClient, cursorKey: Buffer, input: Para
   return { items: page.items, nextCursor: page.last ? encodeCursor(cursorKey, auditCursorScope, page.last) : null }
 }
 
-export const auditHandlers: OperationHandlers = {
+export const auditHandlers = {
   async listAuditLogs({ tenant, deps }, input) {
-    if (!tenant) throw problems.notFound()
     return auditPage(tenant.client, deps.cursorKey, { ...input, tenantId: tenant.id })
   },
 
   async exportAuditLogs({ tenantAuthorized: tenant, deps, principal, meta, response }, input) {
-    if (!tenant) throw problems.notFound()
     const { tenantId: _tenantId, ...filters } = input
     // Committed before the first byte, so an export that is cut short is still on record.
     await withTenant(deps.pools.app, tenant.id, async (client) =>
@@ -51,4 +47,4 @@ export const auditHandlers: OperationHandlers = {
     startCsvDownload(response, `audit-${tenant.id}`)
     await withTenant(deps.pools.app, tenant.id, (client) => streamAuditCsv(client, { ...filters, tenantId: tenant.id }, response), { readOnly: true })
   },
-}
+} satisfies DomainHandlers

@@ -15,8 +15,8 @@
  * is never before the previous row's, so time never goes back along a chain.
  */
 import type { DbClient } from '../db/pools.js'
-
-export const genesisHash = Buffer.alloc(32)
+import type { AuditAction } from '@shared/audit-actions.js'
+import type { RequestMeta } from '../http/operation-context.js'
 
 export type ActorType = 'user' | 'api_key' | 'operator' | 'system'
 
@@ -33,15 +33,13 @@ export interface AuditTarget {
   name: string | null
 }
 
-export interface AuditRequestMeta {
-  ip: string | null
-  userAgent: string | null
-  requestId: string | null
-}
+/** Where the request came from: the router's request meta. */
+export type AuditRequestMeta = RequestMeta
 
 export interface AuditEvent {
   tenantId: string
-  action: string
+  /** A name of the catalogue (src/shared/audit-actions.ts): no free strings. */
+  action: AuditAction
   actor: AuditActor
   target?: AuditTarget
   request?: AuditRequestMeta

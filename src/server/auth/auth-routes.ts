@@ -5,7 +5,7 @@
 import type { Request } from 'express'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers, ServerDependencies } from '../http/operation-router.js'
+import type { DomainHandlers, ServerDependencies } from '../http/operation-context.js'
 import { listUserMemberships } from '../members/member-repository.js'
 import { findUserById } from '../users/user-repository.js'
 import { acceptInvite, changePassword, login, logout, refresh, resolveRefreshSession, type ResolvedSession } from './auth-service.js'
@@ -15,27 +15,23 @@ export function sessionResolver(deps: ServerDependencies) {
   return (request: Request): Promise<ResolvedSession | null> => resolveRefreshSession(deps, request.cookies[refreshCookieName])
 }
 
-export const authHandlers: OperationHandlers = {
+export const authHandlers = {
   async login({ deps, response, meta }, input) {
     const issued = await login(deps, input, meta)
     setSessionCookies(response, { refreshToken: issued.refreshToken, csrfToken: issued.csrfToken }, deps.tls)
-    response.setHeader('Cache-Control', 'no-store')
     return issued.session
   },
 
   async acceptInvite({ deps, response, meta }, input) {
     const issued = await acceptInvite(deps, input, meta)
     setSessionCookies(response, { refreshToken: issued.refreshToken, csrfToken: issued.csrfToken }, deps.tls)
-    response.setHeader('Cache-Control', 'no-store')
     return issued.session
   },
 
   async refresh({ deps, response, meta, session }) {
-    if (!session) throw problems.unauthorized()
     try {
       const rotated = await refresh(deps, session, meta)
       setSessionCookies(response, { refreshToken: rotated.refreshToken, csrfToken: rotated.csrfToken }, deps.tls)
-      response.setHeader('Cache-Control', 'no-store')
       return { accessToken: rotated.accessToken, expiresIn: rotated.expiresIn }
     } catch (error) {
       clearSessionCookies(response, deps.tls)
@@ -44,18 +40,15 @@ export const authHandlers: OperationHandlers = {
   },
 
   async logout({ deps, response, meta, session }) {
-    if (!session) throw problems.unauthorized()
     await logout(deps, session, meta)
     clearSessionCookies(response, deps.tls)
   },
 
   async changePassword({ deps, principal, meta }, input) {
-    if (principal.kind !== 'user') throw problems.unauthorized()
     await changePassword(deps, principal, input, meta)
   },
 
-  async jwks({ deps, response }) {
-    response.setHeader('Cache-Control', 'public, max-age=300')
+  async jwks({ deps }) {
     return deps.accessTokens.jwks() as never
   },
 
@@ -65,7 +58,6 @@ export const authHandlers: OperationHandlers = {
       if (!live) throw problems.notFound('the tenant of this API key was deleted')
       return { kind: 'api_key', keyId: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes }
     }
-    if (principal.kind !== 'user') throw problems.unauthorized()
     return inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, async (client) => {
       const user = await findUserById(client, principal.userId)
       if (!user) throw problems.unauthorized('the account is no longer active')
@@ -77,4 +69,4 @@ export const authHandlers: OperationHandlers = {
       }
     })
   },
-}
+} satisfies DomainHandlers

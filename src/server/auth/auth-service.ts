@@ -17,7 +17,7 @@ import { randomToken, sha256 } from '../crypto/random-token.js'
 import type { DbClient } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
-import type { ServerDependencies } from '../http/operation-router.js'
+import type { ServerDependencies } from '../http/operation-context.js'
 import { listUserMemberships } from '../members/member-repository.js'
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../middleware/rate-limit.js'
 import { closeInvitation, findInvitationByHash } from '../members/invitation-repository.js'
@@ -32,6 +32,7 @@ import {
   revokeUserRefreshFamilies,
 } from './refresh-token-repository.js'
 import { refreshTokenLifetimeMillis } from './session-cookies.js'
+import type { AuditAction } from '@shared/audit-actions.js'
 
 let dummyHash: Promise<string> | undefined
 /** A hash of a random password, verified when the email is unknown so both paths cost the same. */
@@ -49,7 +50,7 @@ async function passwordMatches(hash: string, password: string): Promise<boolean>
 }
 
 export interface AuthEvent {
-  action: string
+  action: Extract<AuditAction, `auth.${string}`>
   metadata?: Record<string, unknown>
 }
 

@@ -58,8 +58,3 @@ export async function revokeUserRefreshFamilies(client: DbClient, userId: string
   )
   return new Set(result.rows.map((row) => row.family_id)).size
 }
-
-export async function isRefreshFamilyActive(client: DbClient, familyId: string): Promise<boolean> {
-  const result = await client.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL AND expires_at > now() LIMIT 1', [familyId])
-  return (result.rowCount ?? 0) > 0
-}

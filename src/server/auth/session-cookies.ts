@@ -6,9 +6,11 @@
  */
 import type { CookieOptions, Response } from 'express'
 import { apiBasePath } from '@shared/contract.js'
+import { csrfCookieName } from '../crypto/csrf-token.js'
+
+export { csrfCookieName }
 
 export const refreshCookieName = 'refresh_token'
-export const csrfCookieName = 'csrf'
 export const refreshTokenLifetimeMillis = 7 * 24 * 60 * 60 * 1000
 export const refreshCookiePath = `${apiBasePath}/auth/`
 

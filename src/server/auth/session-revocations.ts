@@ -19,7 +19,8 @@
  *   query, not one per waiting request.
  */
 import { PoolsClosedError, type DatabasePools, type DbPool, type NotificationListener } from '../db/pools.js'
-import type { Logger } from '../log.js'
+import type { Logger } from '../platform/log.js'
+import type { SessionRevocations as SessionCheck } from '../http/operation-context.js'
 
 /** The channel of migration 0008; payloads are `session:<family id>` or `user:<user id>`. */
 export const sessionRevokedChannel = 'limena_session_revoked'
@@ -56,7 +57,7 @@ export interface SessionRevocationStats {
   announcements: number
 }
 
-export interface SessionRevocations {
+export interface SessionRevocations extends SessionCheck {
   isActive(session: { userId: string; sessionId: string }): Promise<boolean>
   stats(): SessionRevocationStats
   /** Stops listening; checks made afterwards ask the database. */

@@ -3,14 +3,11 @@
  * `limena create-operator --email E --password-stdin`: a platform administrator. The password is
  * read from standard input so it never appears in the process list or shell history.
  */
-import { z } from 'zod'
 import { prepareDatabase } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
-import { hashPassword, passwordProblem } from '../crypto/passwords.js'
-import { withMaintenance } from '../db/with-operator.js'
-import { LimenaError } from '../errors.js'
-import type { Logger } from '../log.js'
-import { upsertPlatformOperator } from '../users/user-repository.js'
+import { LimenaError } from '../platform/errors.js'
+import type { Logger } from '../platform/log.js'
+import { operatorInputProblem, savePlatformOperator } from '../users/platform-operators.js'
 
 export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
   const chunks: Buffer[] = []
@@ -24,19 +21,16 @@ export async function createOperatorCommand(
   print: (line: string) => void,
   options: { email: string; passwordStdin: boolean },
 ): Promise<void> {
-  if (!z.string().email().safeParse(options.email).success) {
-    throw new LimenaError('input_invalid', `not an email address: ${options.email}`)
-  }
   if (!options.passwordStdin) throw new LimenaError('input_invalid', 'pass the password on standard input with --password-stdin')
   const password = (await readStdin()).replace(/\r?\n$/, '')
-  const problem = passwordProblem(password)
+  const problem = operatorInputProblem({ email: options.email, password })
   if (problem) throw new LimenaError('input_invalid', problem)
-  const passwordHash = await hashPassword(password)
   const prepared = await prepareDatabase(config, log)
   try {
-    const operator = await withMaintenance(prepared.pools, undefined, (client) => upsertPlatformOperator(client, { email: options.email, passwordHash }))
-    log.info({ userId: operator.id, created: operator.created }, 'platform operator saved')
-    print(`limena: ${operator.created ? 'created' : 'updated'} platform operator ${options.email.trim().toLowerCase()} (${operator.id})`)
+    const saved = await savePlatformOperator(prepared.pools, { email: options.email, password })
+    if (!saved.ok) throw new LimenaError('input_invalid', saved.reason)
+    log.info({ userId: saved.id, created: saved.created }, 'platform operator saved')
+    print(`limena: ${saved.created ? 'created' : 'updated'} platform operator ${saved.email} (${saved.id})`)
   } finally {
     await prepared.close()
   }

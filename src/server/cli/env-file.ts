@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseEnv } from 'node:util'
-import { LimenaError } from '../errors.js'
+import { LimenaError } from '../platform/errors.js'
 import { assertOwnerOnlyFile } from '../secrets/file-vault.js'
 
 export async function loadEnvFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {

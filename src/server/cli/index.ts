@@ -5,8 +5,8 @@
  */
 import { Command, CommanderError } from 'commander'
 import { loadConfig, type LimenaConfig } from '../config.js'
-import { isLimenaError, oneLineMessage } from '../errors.js'
-import { createLogger, type Logger } from '../log.js'
+import { isLimenaError, oneLineMessage } from '../platform/errors.js'
+import { createLogger, type Logger } from '../platform/log.js'
 import { createOperatorCommand } from './create-operator.js'
 import { formatChecks, runDoctor } from './doctor.js'
 import { loadEnvFile } from './env-file.js'

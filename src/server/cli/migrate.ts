@@ -5,7 +5,7 @@
 import { prepareDatabase } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
 import { readMigrationState, connectForMigrations } from '../db/migrate.js'
-import type { Logger } from '../log.js'
+import type { Logger } from '../platform/log.js'
 
 export async function migrateCommand(config: LimenaConfig, log: Logger, print: (line: string) => void): Promise<void> {
   const prepared = await prepareDatabase(config, log)

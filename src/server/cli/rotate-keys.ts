@@ -6,12 +6,12 @@
  */
 import type { LimenaConfig } from '../config.js'
 import { ensureDataDir } from '../data-dir.js'
-import { LimenaError } from '../errors.js'
+import { LimenaError } from '../platform/errors.js'
 import { locateSecrets } from '../secrets/install-secrets.js'
 import { retiredKeyGraceMillis, rotateEncryptionKey, rotateJwtSigningKey } from '../secrets/rotate-keys.js'
 import { prepareDatabase } from '../backend.js'
 import { reencryptIntegrationSecrets } from '../integrations/reencrypt-secrets.js'
-import type { Logger } from '../log.js'
+import type { Logger } from '../platform/log.js'
 
 export async function rotateKeysCommand(config: LimenaConfig, log: Logger, print: (line: string) => void, options: { jwt: boolean; encryption: boolean }): Promise<void> {
   if (!options.jwt && !options.encryption) throw new LimenaError('input_invalid', 'say which key to rotate: --jwt, --encryption, or both')

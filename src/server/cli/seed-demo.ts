@@ -5,8 +5,8 @@
 import { prepareDatabase } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
 import { demoPassword, seedDemo } from '../demo/seed-demo.js'
-import { LimenaError } from '../errors.js'
-import type { Logger } from '../log.js'
+import { LimenaError } from '../platform/errors.js'
+import type { Logger } from '../platform/log.js'
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, maximum: number): number {
   if (value === undefined) return fallback

@@ -5,8 +5,8 @@
  */
 import { startBackend } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
-import type { Logger } from '../log.js'
-import { onShutdownSignal } from '../shutdown.js'
+import type { Logger } from '../platform/log.js'
+import { onShutdownSignal } from '../platform/shutdown.js'
 
 export async function serveCommand(config: LimenaConfig, log: Logger, print: (line: string) => void): Promise<void> {
   const backend = await startBackend(config, log)

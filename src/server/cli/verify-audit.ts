@@ -7,8 +7,8 @@ import { verifyAuditChains, type BrokenLink } from '../audit/verify-audit.js'
 import { prepareDatabase } from '../backend.js'
 import type { LimenaConfig } from '../config.js'
 import { withOperatorRead } from '../db/with-operator.js'
-import { LimenaError } from '../errors.js'
-import type { Logger } from '../log.js'
+import { LimenaError } from '../platform/errors.js'
+import type { Logger } from '../platform/log.js'
 
 function describeBrokenLink(link: BrokenLink): string {
   if (link.problem === 'time_went_back') return `seq ${link.seq} (audit id ${link.auditId}): time went back: ${link.at} is before the previous row's ${link.previousAt}`

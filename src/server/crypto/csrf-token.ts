@@ -8,6 +8,9 @@
 import { createHmac } from 'node:crypto'
 import { constantTimeEqual, randomToken } from './random-token.js'
 
+/** The cookie that carries the CSRF token; the page sends its value back in X-CSRF-Token. */
+export const csrfCookieName = 'csrf'
+
 function signature(key: Buffer, sessionId: string, nonce: string): string {
   return createHmac('sha256', key).update(`${sessionId}.${nonce}`).digest('base64url')
 }

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LimenaConfig } from '../config.js'
-import type { Logger } from '../log.js'
+import type { Logger } from '../platform/log.js'
 import type { InstallSecrets } from '../secrets/install-secrets.js'
 import { embeddedSuperuser, startEmbeddedPostgres } from './embedded-postgres.js'
 import { ensureDatabase } from './migrate.js'

@@ -19,8 +19,8 @@ import { createServer } from 'node:net'
 import { arch, platform } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { LimenaError, oneLineMessage } from '../errors.js'
-import type { Logger } from '../log.js'
+import { LimenaError, oneLineMessage } from '../platform/errors.js'
+import type { Logger } from '../platform/log.js'
 
 const execFileAsync = promisify(execFile)
 

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto'
 import { scramSha256Verifier } from '../crypto/scram-verifier.js'
-import { LimenaError, oneLineMessage } from '../errors.js'
-import type { Logger } from '../log.js'
+import { LimenaError, oneLineMessage } from '../platform/errors.js'
+import type { Logger } from '../platform/log.js'
 import type { DatabasePasswords } from '../secrets/install-secrets.js'
 import { connectAdmin, quoteIdentifier, quoteLiteral, roleNames, type AdminClient } from './pools.js'
 

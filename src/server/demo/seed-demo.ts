@@ -13,7 +13,7 @@ import { sealSecret } from '../crypto/secret-box.js'
 import { masterKeyBytes } from '../crypto/derive-key.js'
 import { hashPassword } from '../crypto/passwords.js'
 import { connectAdmin, type AdminClient } from '../db/pools.js'
-import { LimenaError } from '../errors.js'
+import { LimenaError } from '../platform/errors.js'
 import { integrationSecretPurpose } from '../integrations/integration-routes.js'
 import type { EncryptionKey } from '../secrets/install-secrets.js'
 

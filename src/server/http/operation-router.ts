@@ -10,93 +10,40 @@
  *   5. output: the answer is parsed by the operation's output schema, so no field outside it
  *      (a hash, a secret) can leave the server.
  */
-import { Router, type Request, type Response } from 'express'
-import type { z } from 'zod'
-import { operations, stateChangingMethods, type OperationDefinition, type OperationName } from '@shared/contract.js'
+import { Router, type Request } from 'express'
+import { accessReasonHeader, accessReasonSchema, cacheControlOf, decodeAccessReason, operations, pathParameterNames, stateChangingMethods, type OperationDefinition, type OperationName } from '@shared/contract.js'
 import { roleAllows, scopesAllow, type TenantRole } from '@shared/permissions.js'
-import type { AuditActor, AuditRequestMeta } from '../audit/audit-writer.js'
-import type { ResolvedSession } from '../auth/auth-service.js'
-import type { SessionRevocations } from '../auth/session-revocations.js'
-import type { Principal } from '../auth/principal.js'
-import { csrfCookieName } from '../auth/session-cookies.js'
-import type { AccessTokens } from '../crypto/access-tokens.js'
-import { csrfTokenMatches } from '../crypto/csrf-token.js'
-import type { EncryptionKeyring } from '../crypto/encryption-keyring.js'
-import type { KeyAge } from '../secrets/key-ages.js'
-import type { InFlightTracker } from './in-flight.js'
-import { quoteLiteral, type DatabasePools, type DbClient } from '../db/pools.js'
+import { csrfCookieName, csrfTokenMatches } from '../crypto/csrf-token.js'
+import { quoteLiteral } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
-import type { Logger } from '../log.js'
-import type { RateLimits } from '../middleware/rate-limit.js'
 import { clientIp } from '../middleware/rate-limit.js'
 import { problems } from './http-problem.js'
+import type {
+  ApiKeyPrincipal,
+  OperationHandler,
+  DomainHandlers,
+  RoutedOperationName,
+  OperatorIdentity,
+  RequestMeta,
+  ResolvedSession,
+  ServerDependencies,
+  TenantScope,
+  UserPrincipal,
+} from './operation-context.js'
+import type { Principal } from './principal.js'
 import { findUnstorableText, unstorableReason } from './storable-text.js'
-import { accessReasonHeader, accessReasonMaxLength, accessReasonMinLength, decodeAccessReason } from '@shared/access-reason.js'
-
-export interface ServerDependencies {
-  pools: DatabasePools
-  log: Logger
-  tls: boolean
-  accessTokens: AccessTokens
-  /** HMAC key of CSRF tokens (HKDF of the master key). */
-  csrfKey: Buffer
-  /** HMAC key of opaque pagination cursors. */
-  cursorKey: Buffer
-  keyring: EncryptionKeyring
-  /** Ages of the install's keys (never the keys), for the posture screen. */
-  keyAges: () => KeyAge[]
-  /** Handlers still working: shutdown waits for them before ending the pools. */
-  inFlight: InFlightTracker
-  rateLimits: RateLimits
-  /** Whether an access token's session is still active; listens on its own connection, closed at shutdown. */
-  sessionRevocations: SessionRevocations
-}
-
-export interface TenantScope {
-  id: string
-  client: DbClient
-  /** The caller's role; null for an API key. */
-  role: TenantRole | null
-}
-
-export interface OperationContext {
-  request: Request
-  response: Response
-  principal: Principal
-  deps: ServerDependencies
-  meta: AuditRequestMeta
-  /** Set for `session` operations: the refresh token (and its family) the cookie belongs to. */
-  session?: ResolvedSession
-  /** Set for `tenant` operations (inside the operation's transaction). */
-  tenant?: TenantScope
-  /**
-   * Set instead of `tenant` for streaming operations: the caller is authorised, but no transaction
-   * is held, so the handler can commit its audit row before it streams on a connection of its own.
-   */
-  tenantAuthorized?: { id: string; role: TenantRole | null }
-  /** Set for `operator` operations: the X-Access-Reason the operator gave (lands in tenants' logs). */
-  accessReason?: string
-}
 
 function accessReasonOf(request: Request): string {
-  const reason = decodeAccessReason(request.get(accessReasonHeader) ?? '').trim()
-  if (reason.length < accessReasonMinLength || reason.length > accessReasonMaxLength) {
+  const parsed = accessReasonSchema.safeParse(decodeAccessReason(request.get(accessReasonHeader) ?? ''))
+  if (!parsed.success) {
     throw problems.badRequest(
-      `operator requests need an X-Access-Reason header of ${accessReasonMinLength} to ${accessReasonMaxLength} characters (UTF-8 percent-encoded beyond printable ASCII): the tenant will see it in its audit log`,
+      'operator requests need an X-Access-Reason header of 3 to 500 characters (UTF-8 percent-encoded beyond printable ASCII): the tenant will see it in its audit log',
     )
   }
-  const unstorable = unstorableReason(reason)
+  const unstorable = unstorableReason(parsed.data)
   if (unstorable) throw problems.badRequest(`the X-Access-Reason ${unstorable}`)
-  return reason
+  return parsed.data
 }
-
-type Definition<Name extends OperationName> = (typeof operations)[Name]
-export type OperationHandler<Name extends OperationName> = (
-  context: OperationContext,
-  input: z.output<Definition<Name>['input']>,
-) => Promise<z.input<Definition<Name>['output']>>
-
-export type OperationHandlers = { [Name in OperationName]?: OperationHandler<Name> }
 
 /**
  * Resolves the session of a `session` operation from its cookie. Supplied by the auth module,
@@ -104,24 +51,8 @@ export type OperationHandlers = { [Name in OperationName]?: OperationHandler<Nam
  */
 export type SessionResolver = (request: Request) => Promise<ResolvedSession | null>
 
-export function requestMeta(request: Request): AuditRequestMeta {
+export function requestMeta(request: Request): RequestMeta {
   return { ip: clientIp(request.socket.remoteAddress), userAgent: request.get('user-agent') ?? null, requestId: request.requestId }
-}
-
-/** How a principal appears in audit rows; user names are resolved by the caller when known. */
-export function actorOf(principal: Principal, userName: string | null = null): AuditActor {
-  switch (principal.kind) {
-    case 'user':
-      return { type: 'user', id: principal.userId, name: userName }
-    case 'api_key':
-      return { type: 'api_key', id: principal.keyId, name: principal.name }
-    default:
-      return { type: 'system', id: null, name: null }
-  }
-}
-
-function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
 }
 
 function assembleInput(request: Request, definition: OperationDefinition): Record<string, unknown> {
@@ -155,21 +86,15 @@ function parseInput(definition: OperationDefinition, raw: Record<string, unknown
   )
 }
 
-function assertAccess(definition: OperationDefinition, principal: Principal): void {
-  switch (definition.access) {
-    case 'public':
-    case 'session':
-      return
-    case 'user':
-    case 'operator':
-      if (principal.kind === 'anonymous') throw problems.unauthorized()
-      if (principal.kind !== 'user') throw problems.forbidden('this operation needs a signed-in user, not an API key')
-      return
-    case 'authenticated':
-    case 'tenant':
-      if (principal.kind === 'anonymous') throw problems.unauthorized()
-      return
-  }
+function signedInUser(principal: Principal): UserPrincipal {
+  if (principal.kind === 'anonymous') throw problems.unauthorized()
+  if (principal.kind !== 'user') throw problems.forbidden('this operation needs a signed-in user, not an API key')
+  return principal
+}
+
+function userOrKey(principal: Principal): UserPrincipal | ApiKeyPrincipal {
+  if (principal.kind === 'anonymous') throw problems.unauthorized()
+  return principal
 }
 
 function assertCsrf(request: Request, definition: OperationDefinition, deps: ServerDependencies, sessionId: string | null): void {
@@ -192,13 +117,13 @@ function memberRoleStatement(tenantId: string, userId: string): string {
 
 async function runTenantOperation<T>(
   definition: OperationDefinition,
-  context: OperationContext,
+  deps: ServerDependencies,
+  principal: UserPrincipal | ApiKeyPrincipal,
   tenantId: string,
   work: (tenant: TenantScope) => Promise<T>,
 ): Promise<T> {
   const action = definition.permission
   if (!action) throw new Error(`operation ${definition.path} has tenant access but no permission`)
-  const { principal, deps } = context
   const readOnly = definition.method === 'GET'
   if (principal.kind === 'api_key') {
     if (principal.tenantId !== tenantId) throw problems.notFound()
@@ -214,7 +139,6 @@ async function runTenantOperation<T>(
       { readOnly, firstStatement: tenantLiveStatement(tenantId) },
     )
   }
-  if (principal.kind !== 'user') throw problems.unauthorized()
   return withTenant(
     deps.pools.app,
     tenantId,
@@ -236,50 +160,85 @@ async function assertTenantLive(deps: ServerDependencies, tenantId: string): Pro
   if (!live) throw problems.notFound()
 }
 
-async function assertPlatformAdmin(deps: ServerDependencies, userId: string): Promise<void> {
-  const isAdmin = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
-    const result = await client.query<{ is_platform_admin: boolean }>('SELECT is_platform_admin FROM users WHERE id = $1 AND disabled_at IS NULL', [userId])
-    return result.rows[0]?.is_platform_admin === true
+/** The platform operator behind a user principal, as their audit rows name them; 403 for anyone else. */
+async function platformOperator(deps: ServerDependencies, request: Request, userId: string): Promise<OperatorIdentity> {
+  const email = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
+    const result = await client.query<{ email: string }>('SELECT email FROM users WHERE id = $1 AND is_platform_admin AND disabled_at IS NULL', [userId])
+    return result.rows[0]?.email ?? null
   })
-  if (!isAdmin) throw problems.forbidden('this operation is for platform operators')
+  if (email === null) throw problems.forbidden('this operation is for platform operators')
+  return { actor: { type: 'operator', id: userId, name: email }, reason: accessReasonOf(request) }
 }
 
-export function createOperationRouter(options: { deps: ServerDependencies; handlers: OperationHandlers; resolveSession: SessionResolver }): Router {
+/**
+ * Proves what the operation's access kind promises, then runs the handler with that context:
+ * the per-kind contexts of operation-context.ts are built only here.
+ */
+async function runOperation(definition: OperationDefinition, handler: OperationHandler<OperationName>, request: Request, base: BaseContextParts, resolveSession: SessionResolver): Promise<unknown> {
+  const { deps } = base
+  const principal: Principal = request.principal ?? { kind: 'anonymous' }
+  const run = handler as (context: object, input: unknown) => Promise<unknown>
+  switch (definition.access) {
+    case 'public': {
+      assertCsrf(request, definition, deps, principal.kind === 'user' ? principal.sessionId : null)
+      return run({ ...base, principal }, parseRequestInput(definition, request))
+    }
+    case 'session': {
+      const session = await resolveSession(request)
+      if (!session) throw problems.unauthorized('no valid session: sign in again')
+      assertCsrf(request, definition, deps, session.familyId)
+      return run({ ...base, principal, session }, parseRequestInput(definition, request))
+    }
+    case 'user': {
+      const user = signedInUser(principal)
+      assertCsrf(request, definition, deps, user.sessionId)
+      return run({ ...base, principal: user }, parseRequestInput(definition, request))
+    }
+    case 'authenticated': {
+      const caller = userOrKey(principal)
+      assertCsrf(request, definition, deps, caller.kind === 'user' ? caller.sessionId : null)
+      return run({ ...base, principal: caller }, parseRequestInput(definition, request))
+    }
+    case 'operator': {
+      const user = signedInUser(principal)
+      assertCsrf(request, definition, deps, user.sessionId)
+      const operator = await platformOperator(deps, request, user.userId)
+      const input = parseRequestInput(definition, request)
+      if (pathParameterNames(definition.path).includes('tenantId')) await assertTenantLive(deps, (input as { tenantId: string }).tenantId)
+      return run({ ...base, principal: user, operator }, input)
+    }
+    case 'tenant': {
+      const caller = userOrKey(principal)
+      assertCsrf(request, definition, deps, caller.kind === 'user' ? caller.sessionId : null)
+      const input = parseRequestInput(definition, request)
+      const tenantId = (input as { tenantId: string }).tenantId
+      if (definition.produces) {
+        const tenantAuthorized = await runTenantOperation(definition, deps, caller, tenantId, async (tenant) => ({ id: tenant.id, role: tenant.role }))
+        return run({ ...base, principal: caller, tenantAuthorized }, input)
+      }
+      return runTenantOperation(definition, deps, caller, tenantId, (tenant) => run({ ...base, principal: caller, tenant }, input))
+    }
+  }
+}
+
+type BaseContextParts = { request: Request; response: import('express').Response; deps: ServerDependencies; meta: RequestMeta }
+
+function parseRequestInput(definition: OperationDefinition, request: Request): unknown {
+  return parseInput(definition, assembleInput(request, definition))
+}
+
+export function createOperationRouter(options: { deps: ServerDependencies; handlers: DomainHandlers; resolveSession: SessionResolver }): Router {
   const router = Router()
   for (const [name, definition] of Object.entries(operations) as Array<[OperationName, OperationDefinition]>) {
-    const handler = options.handlers[name] as OperationHandler<OperationName> | undefined
+    const handler = options.handlers[name as RoutedOperationName] as OperationHandler<OperationName> | undefined
     if (!handler) continue
     const method = definition.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
     router[method](definition.path, async (request, response, next) => {
       const finished = options.deps.inFlight.begin()
       try {
-        const principal = request.principal ?? { kind: 'anonymous' }
-        assertAccess(definition, principal)
-        const context: OperationContext = { request, response, principal, deps: options.deps, meta: requestMeta(request) }
-        if (definition.access === 'session') {
-          const session = await options.resolveSession(request)
-          if (!session) throw problems.unauthorized('no valid session: sign in again')
-          context.session = session
-          assertCsrf(request, definition, options.deps, session.familyId)
-        } else {
-          assertCsrf(request, definition, options.deps, principal.kind === 'user' ? principal.sessionId : null)
-        }
-        if (definition.access === 'operator' && principal.kind === 'user') {
-          await assertPlatformAdmin(options.deps, principal.userId)
-          context.accessReason = accessReasonOf(request)
-        }
-        const input = parseInput(definition, assembleInput(request, definition)) as never
-        const tenantId = (input as { tenantId: string }).tenantId
-        if (definition.access === 'operator' && pathParameterNames(definition.path).includes('tenantId')) await assertTenantLive(options.deps, tenantId)
-        let result: unknown
-        if (definition.access === 'tenant' && definition.produces) {
-          const authorized = await runTenantOperation(definition, context, tenantId, async (tenant) => ({ id: tenant.id, role: tenant.role }))
-          result = await handler({ ...context, tenantAuthorized: authorized }, input)
-        } else if (definition.access === 'tenant') {
-          result = await runTenantOperation(definition, context, tenantId, (tenant) => handler({ ...context, tenant }, input))
-        } else {
-          result = await handler(context, input)
-        }
+        response.setHeader('Cache-Control', cacheControlOf(definition))
+        const base = { request, response, deps: options.deps, meta: requestMeta(request) }
+        const result = await runOperation(definition, handler, request, base, options.resolveSession)
         if (definition.produces || response.headersSent) return
         const status = definition.successStatus ?? 200
         if (status === 204) {

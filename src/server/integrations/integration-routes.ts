@@ -8,19 +8,17 @@ import { resolveActor } from '../audit/actor.js'
 import { writeAudit } from '../audit/audit-writer.js'
 import { sealSecret } from '../crypto/secret-box.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { deleteIntegration, insertIntegration, integrationToApi, listIntegrations } from './integration-repository.js'
 
 export const integrationSecretPurpose = 'integration-secret'
 
-export const integrationHandlers: OperationHandlers = {
+export const integrationHandlers = {
   async listIntegrations({ tenant }) {
-    if (!tenant) throw problems.notFound()
     return { items: (await listIntegrations(tenant.client, tenant.id)).map(integrationToApi) }
   },
 
   async connectIntegration({ tenant, principal, meta, deps }, input) {
-    if (!tenant) throw problems.notFound()
     const masterKey = await deps.keyring.current()
     const ciphertext = sealSecret(input.secret, masterKey, { tenantId: tenant.id, purpose: integrationSecretPurpose })
     const row = await insertIntegration(tenant.client, {
@@ -44,7 +42,6 @@ export const integrationHandlers: OperationHandlers = {
   },
 
   async disconnectIntegration({ tenant, principal, meta }, input) {
-    if (!tenant) throw problems.notFound()
     const row = await deleteIntegration(tenant.client, tenant.id, input.integrationId)
     if (!row) throw problems.notFound()
     await writeAudit(tenant.client, {
@@ -56,4 +53,4 @@ export const integrationHandlers: OperationHandlers = {
       metadata: { provider: row.provider },
     })
   },
-}
+} satisfies DomainHandlers

@@ -5,16 +5,15 @@
  */
 import { resolveActor } from '../audit/actor.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationContext, OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers, TenantContext } from '../http/operation-context.js'
 import { listPendingInvitations } from './invitation-repository.js'
 import { invitationToApi } from './invitation-to-api.js'
 import { listMembers, memberToApi } from './member-repository.js'
 import { changeMemberRole, inviteMember, removeMember, revokeInvitation, type MemberChangeContext } from './member-service.js'
 import { acceptMyInvitation, declineMyInvitation, listMyInvitations } from './my-invitations.js'
 
-async function changeContext(context: OperationContext): Promise<MemberChangeContext> {
+async function changeContext(context: TenantContext): Promise<MemberChangeContext> {
   const { tenant, principal, meta } = context
-  if (!tenant) throw problems.notFound()
   return {
     client: tenant.client,
     tenantId: tenant.id,
@@ -25,24 +24,22 @@ async function changeContext(context: OperationContext): Promise<MemberChangeCon
   }
 }
 
-function signedInUser(context: OperationContext): string {
-  if (context.principal.kind !== 'user') throw problems.unauthorized()
+/** Leaving is a person's act: the permission matrix gives API keys no scope for it. */
+function leavingUser(context: TenantContext): string {
+  if (context.principal.kind !== 'user') throw problems.forbidden('an API key cannot leave a tenant')
   return context.principal.userId
 }
 
-export const memberHandlers: OperationHandlers = {
+export const memberHandlers = {
   async listMembers({ tenant }) {
-    if (!tenant) throw problems.notFound()
     return { items: (await listMembers(tenant.client, tenant.id)).map(memberToApi) }
   },
 
   async addMember(context, input) {
-    context.response.setHeader('Cache-Control', 'no-store')
     return inviteMember(await changeContext(context), { email: input.email, role: input.role })
   },
 
   async listInvitations({ tenant }) {
-    if (!tenant) throw problems.notFound()
     return { items: (await listPendingInvitations(tenant.client, tenant.id)).map(invitationToApi) }
   },
 
@@ -59,18 +56,18 @@ export const memberHandlers: OperationHandlers = {
   },
 
   async leaveTenant(context) {
-    await removeMember(await changeContext(context), signedInUser(context), { leaving: true })
+    await removeMember(await changeContext(context), leavingUser(context), { leaving: true })
   },
 
   async listMyInvitations(context) {
-    return listMyInvitations(context.deps.pools.app, signedInUser(context))
+    return listMyInvitations(context.deps.pools.app, context.principal.userId)
   },
 
   async acceptMyInvitation(context, input) {
-    return acceptMyInvitation(context.deps.pools.app, { userId: signedInUser(context), meta: context.meta }, input.invitationId)
+    return acceptMyInvitation(context.deps.pools.app, { userId: context.principal.userId, meta: context.meta }, input.invitationId)
   },
 
   async declineMyInvitation(context, input) {
-    await declineMyInvitation(context.deps.pools.app, { userId: signedInUser(context), meta: context.meta }, input.invitationId)
+    await declineMyInvitation(context.deps.pools.app, { userId: context.principal.userId, meta: context.meta }, input.invitationId)
   },
-}
+} satisfies DomainHandlers

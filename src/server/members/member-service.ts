@@ -1,7 +1,7 @@
 /**
  * @module member-service
  * Inviting people (membership only by consent: see my-invitations.ts for accepting), revoking
- * invitations, changing roles, removing members and leaving, with the owner rules of API.md:
+ * invitations, changing roles, removing members and leaving, with the owner rules (docs/security.md, Authorisation):
  * only an owner grants, changes or removes an owner, and the last owner can be neither demoted
  * nor removed, nor leave. Memberships are locked first, so two owners demoting each other at
  * once cannot leave a tenant without one.

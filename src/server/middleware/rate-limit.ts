@@ -33,8 +33,7 @@ export interface RateLimits {
   loginFailuresByAccount: RateLimiterAbstract
 }
 
-export const rateLimitStores = ['memory', 'postgres'] as const
-export type RateLimitStore = (typeof rateLimitStores)[number]
+export { rateLimitStores, type RateLimitStore } from '../config.js'
 
 /** Where counters live: `memory`, or PostgreSQL's `rate_limits` table (migration 0007) through `pool`. */
 export type RateLimitStoreChoice = { kind: 'memory' } | { kind: 'postgres'; pool: DbPool }

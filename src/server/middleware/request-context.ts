@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Express, Request } from 'express'
-import type { Logger } from '../log.js'
+import type { Logger } from '../platform/log.js'
 
 declare module 'express-serve-static-core' {
   interface Request {

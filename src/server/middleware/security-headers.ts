@@ -1,6 +1,6 @@
 /**
  * @module security-headers
- * Exactly the headers of DESIGN.md §4 through helmet, installed first so every answer carries
+ * Exactly the security headers of docs/security.md (HTTP hardening) through helmet, installed first so every answer carries
  * them, errors and 404s included. HSTS only means something over TLS, so it is sent there.
  * `Cache-Control: no-store` by default on every answer (issue 11).
  */

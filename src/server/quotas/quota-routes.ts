@@ -10,7 +10,7 @@ import { writeAudit } from '../audit/audit-writer.js'
 import type { DbClient } from '../db/pools.js'
 import { CommitThenReject } from '../db/with-tenant.js'
 import { HttpProblem, problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { explainQuota } from './quota-explanation.js'
 import { ensureQuotaRow, listTrips, readQuota, recentTokensPerDay, recordCall, recordTrip } from './quota-repository.js'
 
@@ -24,14 +24,12 @@ export async function quotaAnswer(client: DbClient, tenantId: string) {
   return explainQuota(row, await listTrips(client, tenantId), await recentTokensPerDay(client, tenantId))
 }
 
-export const quotaHandlers: OperationHandlers = {
+export const quotaHandlers = {
   async getQuotas({ tenant }) {
-    if (!tenant) throw problems.notFound()
     return quotaAnswer(tenant.client, tenant.id)
   },
 
   async recordAiUsage({ tenant, principal, meta }, input) {
-    if (!tenant) throw problems.notFound()
     let counted = await recordCall(tenant.client, tenant.id, input.tokens)
     if (!counted && !(await readQuota(tenant.client, tenant.id))) {
       await ensureQuotaRow(tenant.client, tenant.id)
@@ -73,4 +71,4 @@ export const quotaHandlers: OperationHandlers = {
       ),
     )
   },
-}
+} satisfies DomainHandlers

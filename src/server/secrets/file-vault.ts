@@ -9,8 +9,8 @@ import { open, rename, rm, stat } from 'node:fs/promises'
 import { platform } from 'node:os'
 import { dirname } from 'node:path'
 import { z } from 'zod'
-import { LimenaError } from '../errors.js'
-import type { CredentialVault } from './credential-vault.js'
+import { LimenaError } from '../platform/errors.js'
+import type { CredentialVault } from '../platform/credential-vault.js'
 
 const secretsFileSchema = z.record(z.string(), z.string())
 

@@ -11,12 +11,12 @@ import { join } from 'node:path'
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { z } from 'zod'
 import type { SecretsStore } from '../config.js'
-import { LimenaError, oneLineMessage } from '../errors.js'
-import type { CredentialVault } from './credential-vault.js'
+import { LimenaError, oneLineMessage } from '../platform/errors.js'
+import type { CredentialVault } from '../platform/credential-vault.js'
 import { createFileVault } from './file-vault.js'
-import { createKeychainVault, probeKeychain } from './keychain-vault.js'
+import { createKeychainVault, probeKeychain } from '../platform/keychain-vault.js'
 
-const isoDate = z.string().datetime({ offset: true })
+const isoDate = z.iso.datetime({ offset: true })
 
 const encryptionKeySchema = z.object({
   version: z.number().int().positive(),
@@ -66,7 +66,7 @@ export const installFileName = 'install.json'
 export const secretsFileName = 'secrets.json'
 
 const installRecordSchema = z.object({
-  installId: z.string().uuid(),
+  installId: z.uuid(),
   secretsStore: z.enum(['keychain', 'file']),
   createdAt: isoDate,
 })

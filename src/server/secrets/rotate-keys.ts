@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { accessTokenLifetimeSeconds } from '../crypto/access-tokens.js'
-import { LimenaError } from '../errors.js'
+import { LimenaError } from '../platform/errors.js'
 import { generateJwtSigningKey, readStoredSecrets, saveInstallSecrets, secretEnvironmentNames, type InstallSecrets, type JwtSigningKey, type SecretsLocation } from './install-secrets.js'
 
 /** How long a retired key keeps verifying: the access-token lifetime plus clock skew. */

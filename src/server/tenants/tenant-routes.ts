@@ -9,21 +9,19 @@ import { writeAudit } from '../audit/audit-writer.js'
 import { isUniqueViolation } from '../db/pg-errors.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
-import type { OperationHandlers } from '../http/operation-router.js'
+import type { DomainHandlers } from '../http/operation-context.js'
 import { insertMembership } from '../members/member-repository.js'
 import { findTenant, insertDefaultQuota, insertTenant, listTenantsOfUser, softDeleteTenant, tenantToApi, updateTenant } from './tenant-repository.js'
 
 const slugTaken = () => problems.conflict('that slug is already taken')
 
-export const tenantHandlers: OperationHandlers = {
+export const tenantHandlers = {
   async listTenants({ deps, principal }) {
-    if (principal.kind !== 'user') throw problems.unauthorized()
     const rows = await inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, (client) => listTenantsOfUser(client, principal.userId))
     return { items: rows.map((row) => ({ ...tenantToApi(row), role: row.role })) }
   },
 
   async createTenant({ deps, principal, meta }, input) {
-    if (principal.kind !== 'user') throw problems.unauthorized()
     const tenantId = randomUUID()
     try {
       const tenant = await withTenant(
@@ -53,13 +51,12 @@ export const tenantHandlers: OperationHandlers = {
   },
 
   async getTenant({ tenant }) {
-    const row = tenant && (await findTenant(tenant.client, tenant.id))
+    const row = await findTenant(tenant.client, tenant.id)
     if (!row) throw problems.notFound()
     return tenantToApi(row)
   },
 
   async updateTenant({ tenant, principal, meta }, input) {
-    if (!tenant) throw problems.notFound()
     const before = await findTenant(tenant.client, tenant.id)
     if (!before) throw problems.notFound()
     let after
@@ -87,7 +84,6 @@ export const tenantHandlers: OperationHandlers = {
   },
 
   async deleteTenant({ tenant, principal, meta }) {
-    if (!tenant) throw problems.notFound()
     const row = await findTenant(tenant.client, tenant.id)
     if (!row || !(await softDeleteTenant(tenant.client, tenant.id))) throw problems.notFound()
     await writeAudit(tenant.client, {
@@ -98,4 +94,4 @@ export const tenantHandlers: OperationHandlers = {
       request: meta,
     })
   },
-}
+} satisfies DomainHandlers

@@ -1,11 +1,11 @@
 /**
- * HTTP hardening through a real server: exactly the security headers of DESIGN.md §4 on 200,
+ * HTTP hardening through a real server: exactly the security headers of docs/security.md on 200,
  * 401, 404, 413 and 500 answers; problem+json with a request id and never a stack; the 100 KB
  * body limit; structured logs that carry request ids and no credential.
  */
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger } from '../../../src/server/log.js'
+import { createLogger } from '../../../src/server/platform/log.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, startTestServer, type TestServer } from '../../support/test-server.js'
 

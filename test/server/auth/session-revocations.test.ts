@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionRevocations, type SessionRevocationSettings, type SessionRevocations } from '../../../src/server/auth/session-revocations.js'
 import type { DatabasePools, DbPool } from '../../../src/server/db/pools.js'
-import { silentLogger } from '../../../src/server/log.js'
+import { silentLogger } from '../../../src/server/platform/log.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { createUser } from '../../support/test-server.js'
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { bundledMigrations, migrate, parseMigrations, readMigrationState } from '../../../src/server/db/migrate.js'
-import { LimenaError } from '../../../src/server/errors.js'
+import { LimenaError } from '../../../src/server/platform/errors.js'
 import { tablesWithoutForcedRls } from '../../support/catalog.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { testPasswords } from '../../support/test-settings.js'

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { LimenaError } from '../../../src/server/errors.js'
+import { LimenaError } from '../../../src/server/platform/errors.js'
 import { createFileVault } from '../../../src/server/secrets/file-vault.js'
 
 let directory: string

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { CredentialVault } from '../../../src/server/secrets/credential-vault.js'
+import type { CredentialVault } from '../../../src/server/platform/credential-vault.js'
 import { createFileVault } from '../../../src/server/secrets/file-vault.js'
 import { installFileName, resolveInstallSecrets, secretsFileName, type VaultFactories } from '../../../src/server/secrets/install-secrets.js'
 

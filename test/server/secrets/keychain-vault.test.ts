@@ -8,7 +8,7 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createKeychainVault, probeKeychain } from '../../../src/server/secrets/keychain-vault.js'
+import { createKeychainVault, probeKeychain } from '../../../src/server/platform/keychain-vault.js'
 import { installFileName, resolveInstallSecrets } from '../../../src/server/secrets/install-secrets.js'
 
 const sessionBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)

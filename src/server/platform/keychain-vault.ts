@@ -5,7 +5,7 @@
  * `keychain_unavailable` error from `probe`, not a crash at import.
  */
 import { randomUUID } from 'node:crypto'
-import { LimenaError, oneLineMessage } from '../errors.js'
+import { LimenaError, oneLineMessage } from './errors.js'
 import type { CredentialVault } from './credential-vault.js'
 
 export const keychainServiceName = 'limena'

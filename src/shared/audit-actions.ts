@@ -1,0 +1,71 @@
+/**
+ * @module audit-actions
+ * Every action the audit log can hold, declared once: its name (what is stored and filtered on),
+ * the words people read for it, what kind of thing it targets and which fields it fills. The
+ * writer accepts only these names, the API's filters accept only these names (or a family such
+ * as `auth.*`), and the console shows the labels, so the words on buttons and in the log match.
+ */
+
+type AuditField = 'reason' | 'changes' | 'metadata'
+
+interface AuditActionDefinition {
+  label: string
+  /** What `target` names, or null when the event has no target. */
+  target: 'user' | 'tenant' | 'api_key' | 'integration' | 'invitation' | 'quota' | 'audit_log' | 'tenant_data' | 'session' | null
+  /** Fields the event fills besides actor, target and request. */
+  fields: readonly AuditField[]
+}
+
+export const auditActions = {
+  'auth.login': { label: 'Signed in', target: 'user', fields: ['metadata'] },
+  'auth.login_failed': { label: 'Sign-in failed', target: 'user', fields: ['metadata'] },
+  'auth.logout': { label: 'Signed out', target: 'user', fields: ['metadata'] },
+  'auth.password_changed': { label: 'Password changed', target: 'user', fields: ['metadata'] },
+  'auth.refresh_reuse': { label: 'Stolen session detected and revoked', target: 'user', fields: ['metadata'] },
+  'session.revoked': { label: 'Sessions revoked by an operator', target: 'user', fields: ['reason', 'metadata'] },
+  'tenant.created': { label: 'Tenant created', target: 'tenant', fields: ['metadata'] },
+  'tenant.updated': { label: 'Tenant renamed', target: 'tenant', fields: ['changes'] },
+  'tenant.deleted': { label: 'Tenant deleted', target: 'tenant', fields: [] },
+  'member.invited': { label: 'Member invited', target: 'invitation', fields: ['metadata'] },
+  'member.added': { label: 'Member joined', target: 'user', fields: ['metadata'] },
+  'member.role_changed': { label: 'Member role changed', target: 'user', fields: ['changes'] },
+  'member.removed': { label: 'Member removed', target: 'user', fields: ['metadata'] },
+  'member.left': { label: 'Member left', target: 'user', fields: ['metadata'] },
+  'invitation.declined': { label: 'Invitation declined', target: 'invitation', fields: ['metadata'] },
+  'invitation.revoked': { label: 'Invitation revoked', target: 'invitation', fields: ['metadata'] },
+  'api_key.created': { label: 'API key created', target: 'api_key', fields: ['metadata'] },
+  'api_key.deleted': { label: 'API key revoked', target: 'api_key', fields: ['reason', 'metadata'] },
+  'api_key.scopes_reduced': { label: 'API key scopes reduced', target: 'api_key', fields: ['reason', 'changes', 'metadata'] },
+  'integration.connected': { label: 'Integration connected', target: 'integration', fields: ['metadata'] },
+  'integration.disconnected': { label: 'Integration disconnected', target: 'integration', fields: ['metadata'] },
+  'integration.reencrypted': { label: 'Integration secret re-encrypted', target: 'integration', fields: ['metadata'] },
+  'audit.exported': { label: 'Audit log exported', target: 'audit_log', fields: ['metadata'] },
+  'ai.quota_tripped': { label: 'AI quota reached', target: 'quota', fields: ['metadata'] },
+  'ai.quota_reset': { label: 'AI quota reset', target: 'quota', fields: ['reason', 'metadata'] },
+  'ai.quota_changed': { label: 'AI quota changed', target: 'quota', fields: ['reason', 'changes'] },
+  'operator.read': { label: 'Operator read tenant data', target: 'tenant_data', fields: ['reason', 'metadata'] },
+  'operator.write': { label: 'Operator changed tenant data', target: 'tenant_data', fields: ['reason', 'metadata'] },
+} as const satisfies Record<string, AuditActionDefinition>
+
+export type AuditAction = keyof typeof auditActions
+
+export const auditActionNames = Object.keys(auditActions) as AuditAction[]
+
+/** The families actions group into (`auth`, `member`, …), for filters such as `auth.*`. */
+export const auditActionFamilies = [...new Set(auditActionNames.map((name) => name.split('.')[0]!))]
+
+/** What an audit filter may name: every action, and every family as `family.*`. */
+export const auditActionFilters = [...auditActionNames, ...auditActionFamilies.map((family) => `${family}.*`)] as [string, ...string[]]
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(auditActions, value)
+}
+
+/** An action name, or a family written `family.*`. */
+export function isAuditActionFilter(value: string): boolean {
+  return isAuditAction(value) || (value.endsWith('.*') && auditActionFamilies.includes(value.slice(0, -2)))
+}
+
+export function auditActionLabel(action: string): string {
+  return isAuditAction(action) ? auditActions[action].label : action
+}
