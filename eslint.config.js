@@ -1,5 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the walls between processes.
+// Lint: typescript-eslint's type-checked rules, React's hook rules, the walls between processes,
+// and the backend's layers.
 import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
@@ -33,7 +35,30 @@ const layers = [
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'docs/**', 'coverage/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  { files: ['**/*.{js,mjs}'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // Off: handlers, vaults and stubs implement async interfaces (the contract's handler type,
+      // CredentialVault); requiring an await in each would only add ceremony, not catch bugs.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['src/renderer/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
+  {
+    // Tests read untyped wire data (JSON bodies, rows) on purpose, to see what really arrived.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {

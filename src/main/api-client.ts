@@ -49,7 +49,7 @@ export function buildRequest(definition: OperationDefinition, input: Record<stri
   })
   const query = new URLSearchParams()
   if (definition.method === 'GET' || definition.method === 'DELETE') {
-    for (const [key, value] of Object.entries(remaining)) if (value !== undefined && value !== null) query.set(key, String(value))
+    for (const [key, value] of Object.entries(remaining)) if (value !== undefined && value !== null) query.set(key, typeof value === 'string' ? value : JSON.stringify(value))
     return { path, query, body: null }
   }
   return { path, query, body: remaining }

@@ -37,7 +37,7 @@ export async function writeCsvStream(
     },
   })
   try {
-    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(partial, { mode: 0o600 }), { signal: options.signal })
+    await pipeline(Readable.fromWeb(body), counter, createWriteStream(partial, { mode: 0o600 }), { signal: options.signal })
   } catch (error) {
     await rm(partial, { force: true })
     if (options.signal.aborted) {

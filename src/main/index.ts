@@ -29,7 +29,7 @@ let backendState: BackendState = { state: 'starting', url: null, message: null }
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.whenReady().then(async () => {
+  void app.whenReady().then(async () => {
     installApplicationMenu(development)
     const credentials = await openCredentialStore(createKeychainVault())
     const connections = new ConnectionManager({
@@ -37,7 +37,7 @@ if (!app.requestSingleInstanceLock()) {
       credentials,
       embeddedBackend: () => backendState,
       firstRun: () => backend?.firstRun ?? null,
-      onSessionEnded: async () => send('session-changed', await connections.status()),
+      onSessionEnded: () => void connections.status().then((status) => send('session-changed', status)),
     })
     const settings = await connections.settingsSnapshot()
     const window = createConsoleWindow({ preloadPath: preloadFile(mainDir), rendererUrl: process.env.ELECTRON_RENDERER_URL, rendererFile: rendererFile(mainDir), state: settings.window, development })

@@ -145,7 +145,7 @@ export function createRpcRouter(options: RpcRouterOptions) {
       if (!parsed.success) return validationProblem(parsed.error.issues)
       const client = await options.connections.activeClient()
       if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
-      const result: ApiResult<unknown> = await client.perform(operation, parsed.data as Record<string, unknown>, { accessReason: parsedOptions.data.accessReason })
+      const result: ApiResult<unknown> = await client.perform(operation, parsed.data, { accessReason: parsedOptions.data.accessReason })
       return result
     } catch (error) {
       // The console gets a plain problem; what went wrong goes to main's log, never to the renderer.

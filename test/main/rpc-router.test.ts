@@ -31,7 +31,7 @@ let savePath: string | null = null
 let onProgress: ((payload: BridgeEvents['export-progress']) => void) | null = null
 
 const recordingFetch: typeof fetch = async (input, init) => {
-  const url = String(input)
+  const url = input instanceof Request ? input.url : input.toString()
   requests.push({ method: init?.method ?? 'GET', url })
   const headers = { ...(init?.headers as Record<string, string>) }
   if (corruptNextAuthorization && headers.authorization) {
@@ -49,7 +49,7 @@ beforeAll(async () => {
     credentials: await openCredentialStore(memoryVault()),
     embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
     fetch: recordingFetch,
-    onSessionEnded: async () => events.push({ event: 'session-changed', payload: await connections.status() }),
+    onSessionEnded: () => void connections.status().then((payload) => events.push({ event: 'session-changed', payload })),
   })
   route = createRpcRouter({
     isTrustedSender: (url) => url === page,
@@ -222,7 +222,7 @@ describe('a failure the console is spared', () => {
       connections: { activeClient: async () => Promise.reject(new Error('the keychain went away mid-call')) } as unknown as ConnectionManager,
       chooseSavePath: async () => null,
       emit: () => undefined,
-      log: { error: (fields: unknown, message?: string) => void logged.push({ fields, message: message ?? '' }) } as never,
+      log: { error: (fields: unknown, message?: string) => void logged.push({ fields, message: message ?? '' }) },
     })
     const result = await failing(trusted, 'listTenants', {})
     expect(result).toMatchObject({ ok: false, problem: { status: 500, detail: 'the console could not complete this; try again' } })

@@ -10,6 +10,8 @@ import { operations, type OperationDefinition, type OperationName } from '../../
 import { openApiPath } from '../../src/server/openapi/openapi-document.js'
 import type { ApiAnswer } from './test-server.js'
 
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value))
+
 type JsonSchema = Record<string, unknown>
 
 interface HeaderObject {
@@ -74,7 +76,7 @@ export class OpenApiConformance {
       logger: { log: () => undefined, warn: (message: unknown) => { throw new Error(String(message)) }, error: (message: unknown) => { throw new Error(String(message)) } },
     })
     addFormats(this.ajv)
-    this.ajv.addSchema(document as unknown as JsonSchema, documentId)
+    this.ajv.addSchema(document, documentId)
   }
 
   operationSegments(name: OperationName): string[] {
@@ -118,7 +120,7 @@ export class OpenApiConformance {
         if (parameter.required) findings.push(`required ${parameter.in} parameter ${parameter.name} is missing`)
         continue
       }
-      findings.push(...this.check([...segments, 'parameters', String(index), 'schema'], typed(String(value), parameter.schema), `${parameter.in} parameter ${parameter.name}=${String(value)}`))
+      findings.push(...this.check([...segments, 'parameters', String(index), 'schema'], typed(textOf(value), parameter.schema), `${parameter.in} parameter ${parameter.name}=${textOf(value)}`))
     }
     const bodyFields = Object.fromEntries(Object.entries(input).filter(([field, value]) => !described.has(field) && !pathNames.includes(field) && value !== undefined))
     if (operation.requestBody) {

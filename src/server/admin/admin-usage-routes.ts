@@ -49,7 +49,7 @@ export const adminUsageHandlers = {
         )
       ).rows
       const index = new Map(buckets.map((bucket, position) => [bucket, position]))
-      const series = [...top.map((row) => ({ tenantId: row.tenant_id as string | null, tenantName: row.name })), { tenantId: null, tenantName: 'Other tenants' }].map((entry) => ({
+      const series = [...top.map((row) => ({ tenantId: row.tenant_id, tenantName: row.name })), { tenantId: null, tenantName: 'Other tenants' }].map((entry) => ({
         ...entry,
         tokens: buckets.map(() => 0),
         calls: buckets.map(() => 0),

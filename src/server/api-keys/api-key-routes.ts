@@ -50,7 +50,7 @@ export const apiKeyHandlers = {
       request: meta,
       metadata: { prefix: row.prefix, scopes },
     })
-    return { id: row.id, key: generated.key, prefix: row.prefix, name: row.name, scopes: scopes as never }
+    return { id: row.id, key: generated.key, prefix: row.prefix, name: row.name, scopes: scopes }
   },
 
   async deleteApiKey({ tenant, principal, meta }, input) {

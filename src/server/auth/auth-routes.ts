@@ -10,9 +10,10 @@ import { listUserMemberships } from '../members/member-repository.js'
 import { findUserById } from '../users/user-repository.js'
 import { acceptInvite, changePassword, login, logout, refresh, resolveRefreshSession, type ResolvedSession } from './auth-service.js'
 import { clearSessionCookies, refreshCookieName, setSessionCookies } from './session-cookies.js'
+import { cookieOf } from '../middleware/cookies.js'
 
 export function sessionResolver(deps: ServerDependencies) {
-  return (request: Request): Promise<ResolvedSession | null> => resolveRefreshSession(deps, request.cookies[refreshCookieName])
+  return (request: Request): Promise<ResolvedSession | null> => resolveRefreshSession(deps, cookieOf(request, refreshCookieName))
 }
 
 export const authHandlers = {

@@ -198,7 +198,7 @@ async function initialiseCluster(options: { binaries: PostgresBinaries; clusterD
       { env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], ...(options.user ?? {}) },
     )
     const reason = outputTail(child, options.log)
-    const [code] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(([error]) => Promise.reject(error))])) as [number | null]
+    const [code] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(([error]) => Promise.reject(error instanceof Error ? error : new Error(String(error))))])) as [number | null]
     if (code !== 0) throw new Error(reason())
   } catch (error) {
     await rm(join(options.clusterDir), { recursive: true, force: true })

@@ -16,6 +16,7 @@ import { roleAllows, scopesAllow, type TenantRole } from '@shared/permissions.js
 import { csrfCookieName, csrfTokenMatches } from '../crypto/csrf-token.js'
 import { quoteLiteral } from '../db/pools.js'
 import { inTransaction, withTenant } from '../db/with-tenant.js'
+import { cookieOf } from '../middleware/cookies.js'
 import { clientIp } from '../middleware/rate-limit.js'
 import { problems } from './http-problem.js'
 import type {
@@ -100,7 +101,7 @@ function userOrKey(principal: Principal): UserPrincipal | ApiKeyPrincipal {
 function assertCsrf(request: Request, definition: OperationDefinition, deps: ServerDependencies, sessionId: string | null): void {
   if (!stateChangingMethods.has(definition.method) || definition.csrf === 'exempt-before-session') return
   if (sessionId === null) return // API keys send no cookies, so a forged cross-site request carries none
-  if (!csrfTokenMatches(deps.csrfKey, sessionId, request.get('x-csrf-token'), request.cookies[csrfCookieName])) {
+  if (!csrfTokenMatches(deps.csrfKey, sessionId, request.get('x-csrf-token'), cookieOf(request, csrfCookieName))) {
     throw problems.forbidden('missing or invalid X-CSRF-Token: send the value of the csrf cookie')
   }
 }

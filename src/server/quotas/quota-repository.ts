@@ -45,8 +45,15 @@ export async function ensureQuotaRow(client: DbClient, tenantId: string): Promis
 }
 
 /** Counts one call of `tokens` if both caps allow it; returns the new counts, or null when refused. */
-export async function recordCall(client: DbClient, tenantId: string, tokens: number): Promise<{ hour_calls: number; velocity_per_hour: number; month_tokens: string; monthly_token_ceiling: string } | null> {
-  const result = await client.query(
+interface RecordedCall {
+  hour_calls: number
+  velocity_per_hour: number
+  month_tokens: string
+  monthly_token_ceiling: string
+}
+
+export async function recordCall(client: DbClient, tenantId: string, tokens: number): Promise<RecordedCall | null> {
+  const result = await client.query<RecordedCall>(
     `UPDATE ai_quotas q SET
         hour_window_start = ${currentHour},
         hour_calls = ${hourCallsNow} + 1,
@@ -65,7 +72,7 @@ export async function recordCall(client: DbClient, tenantId: string, tokens: num
      ON CONFLICT (tenant_id, bucket_start) DO UPDATE SET calls = ai_usage.calls + 1, tokens = ai_usage.tokens + excluded.tokens`,
     [tenantId, tokens],
   )
-  return result.rows[0]
+  return result.rows[0] ?? null
 }
 
 export async function readQuota(client: DbClient, tenantId: string): Promise<QuotaRow | null> {
