@@ -21,15 +21,35 @@ const above = {
 }
 const composition = '(app|backend|server-dependencies|http-server|embedded)\\.js$'
 const layerRule = (forbidden, layer) => ({
-  'no-restricted-imports': ['error', { patterns: [{ regex: `^\\.\\.?/(\\.\\./)*(${forbidden})`, message: `the ${layer} layer may import only from its own layer or below (docs/architecture.md)` }] }],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          regex: `^\\.\\.?/(\\.\\./)*(${forbidden})`,
+          message: `the ${layer} layer may import only from its own layer or below (docs/architecture.md)`,
+        },
+      ],
+    },
+  ],
 })
 const layers = [
-  { files: ['src/server/platform/**/*.ts', 'src/server/config.ts', 'src/server/data-dir.ts'], rules: layerRule(`${above.platform}|${composition}`, 'platform') },
-  { files: ['src/server/crypto/**/*.ts', 'src/server/secrets/**/*.ts'], rules: layerRule(`${above.crypto}|${composition}`, 'crypto and secrets') },
+  {
+    files: ['src/server/platform/**/*.ts', 'src/server/config.ts', 'src/server/data-dir.ts'],
+    rules: layerRule(`${above.platform}|${composition}`, 'platform'),
+  },
+  {
+    files: ['src/server/crypto/**/*.ts', 'src/server/secrets/**/*.ts'],
+    rules: layerRule(`${above.crypto}|${composition}`, 'crypto and secrets'),
+  },
   { files: ['src/server/db/**/*.ts'], rules: layerRule(`${above.db}|${composition}`, 'database') },
   { files: ['src/server/http/**/*.ts', 'src/server/middleware/**/*.ts'], rules: layerRule(`${above.http}|${composition}`, 'HTTP') },
   { files: [`src/server/{${domainFolders.replaceAll('|', ',')}}/**/*.ts`], rules: layerRule(`${above.domain}|${composition}`, 'domain') },
-  { files: ['src/server/*.ts'], ignores: ['src/server/config.ts', 'src/server/data-dir.ts'], rules: layerRule(above.domain, 'composition') },
+  {
+    files: ['src/server/*.ts'],
+    ignores: ['src/server/config.ts', 'src/server/data-dir.ts'],
+    rules: layerRule(above.domain, 'composition'),
+  },
 ]
 
 export default tseslint.config(
@@ -64,7 +84,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='console'][callee.property.name='log']", message: 'use the structured logger' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='console'][callee.property.name='log']", message: 'use the structured logger' },
+      ],
     },
   },
   {
@@ -72,20 +95,63 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeOnlyModules, patterns: ['node:*', '**/server/**', '**/main/**', '**/preload/index'] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeOnlyModules, patterns: ['node:*', '**/server/**', '**/main/**', '**/preload/index'] },
+      ],
+    },
+  },
+  {
+    // Features meet in app/ and do not import each other; lib/ and components/ import no feature (bulletproof-react).
+    files: ['src/renderer/src/{features,lib,components}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeOnlyModules,
+          patterns: [
+            {
+              group: ['node:*', '**/server/**', '**/main/**', '**/preload/index'],
+              message: 'the renderer reaches main only through window.limena',
+            },
+            {
+              regex: '^@renderer/(features|app)/',
+              message: 'features meet in app/: a feature, lib/ or components/ imports no feature (docs/architecture.md)',
+            },
+            // Inside a feature, '../' reaches its own api/ or components/; two levels up leaves the feature.
+            {
+              regex: '^(\\.\\./){2,}',
+              message: 'features meet in app/: a feature imports no other feature (shared code comes through @renderer/lib or components)',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // src/shared is pure TypeScript that every process may import.
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nodeOnlyModules, patterns: ['node:*', '**/server/**', '**/main/**', '**/renderer/**'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: nodeOnlyModules, patterns: ['node:*', '**/server/**', '**/main/**', '**/renderer/**'] }],
+    },
   },
   {
     // Raw IPC only in the two wrappers: the preload bridge and main's index that registers the router.
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts', 'src/server/**/*.ts'],
     ignores: ['src/preload/index.ts', 'src/main/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'IPC goes through the preload bridge and main’s rpc router only' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'IPC goes through the preload bridge and main’s rpc router only',
+            },
+          ],
+        },
+      ],
     },
   },
   ...layers,
@@ -96,8 +162,19 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'IPC goes through the preload bridge and main’s rpc router only' }],
-          patterns: [{ regex: '^\\.\\./server/(?!embedded\\.js$|platform/)', message: 'main imports the backend only through server/embedded.ts and server/platform/' }],
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'IPC goes through the preload bridge and main’s rpc router only',
+            },
+          ],
+          patterns: [
+            {
+              regex: '^\\.\\./server/(?!embedded\\.js$|platform/)',
+              message: 'main imports the backend only through server/embedded.ts and server/platform/',
+            },
+          ],
         },
       ],
     },
@@ -105,7 +182,17 @@ export default tseslint.config(
   {
     files: ['src/main/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./server/(?!embedded\\.js$|platform/)', message: 'main imports the backend only through server/embedded.ts and server/platform/' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./server/(?!embedded\\.js$|platform/)',
+              message: 'main imports the backend only through server/embedded.ts and server/platform/',
+            },
+          ],
+        },
+      ],
     },
   },
   {

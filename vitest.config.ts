@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config'
 const root = dirname(fileURLToPath(import.meta.url))
 
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(root, 'src/shared') } },
+  // The renderer's modules import each other through @renderer (test/renderer unit-tests them).
+  resolve: { alias: { '@shared': resolve(root, 'src/shared'), '@renderer': resolve(root, 'src/renderer/src') } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -74,7 +74,12 @@ async function peakRss(pid) {
 async function api(url, method, path, { token, body, csrf, headers = {} } = {}) {
   const response = await fetch(`${url}/api/v1${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...(csrf ? { 'x-csrf-token': csrf, cookie: `csrf=${csrf}` } : {}), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(csrf ? { 'x-csrf-token': csrf, cookie: `csrf=${csrf}` } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   })
   const text = await response.text()
@@ -82,14 +87,18 @@ async function api(url, method, path, { token, body, csrf, headers = {} } = {}) 
 }
 
 function cannon(options) {
-  return new Promise((resolve, reject) => autocannon({ duration: seconds, ...options }, (error, result) => (error ? reject(error) : resolve(result))))
+  return new Promise((resolve, reject) =>
+    autocannon({ duration: seconds, ...options }, (error, result) => (error ? reject(error) : resolve(result))),
+  )
 }
 
 /** autocannon, keeping every response time, for percentiles it does not report (p95). */
 function cannonWithLatencies(options) {
   const latencies = []
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ duration: seconds, ...options }, (error, result) => (error ? reject(error) : resolve({ result, latencies })))
+    const instance = autocannon({ duration: seconds, ...options }, (error, result) =>
+      error ? reject(error) : resolve({ result, latencies }),
+    )
     instance.on('response', (_client, _status, _bytes, milliseconds) => latencies.push(milliseconds))
   })
 }
@@ -117,7 +126,11 @@ async function steadyLoad({ url, body, perSecond }) {
 }
 
 async function startBareServer(databaseUrl, tenantId) {
-  const started = await startServer([join(root, 'scripts/bench-bare-server.mjs')], { ...process.env, BARE_DATABASE_URL: databaseUrl, BARE_TENANT_ID: tenantId })
+  const started = await startServer([join(root, 'scripts/bench-bare-server.mjs')], {
+    ...process.env,
+    BARE_DATABASE_URL: databaseUrl,
+    BARE_TENANT_ID: tenantId,
+  })
   return { child: started.child, url: `${started.url}/members` }
 }
 
@@ -134,12 +147,14 @@ async function measureHashing(hash, concurrency) {
   let done = 0
   const started = performance.now()
   const until = started + seconds * 1000
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      await argon2.verify(hash, 'limena-demo-password')
-      done += 1
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await argon2.verify(hash, 'limena-demo-password')
+        done += 1
+      }
+    }),
+  )
   const elapsed = (performance.now() - started) / 1000
   return { perSecond: done / elapsed, milliseconds: (elapsed * 1000 * concurrency) / done }
 }
@@ -153,8 +168,16 @@ const reused = seedRecord?.tenants === tenants && seedRecord?.auditRows === audi
 if (!reused) {
   log(`seeding ${tenants} tenants and ${auditRows.toLocaleString('en')} audit rows in ${dataDir} (this takes a few minutes)`)
   const seedStarted = Date.now()
-  await run(process.execPath, [limena, 'seed-demo', '--data-dir', dataDir, '--tenants', String(tenants), '--audit-rows', String(auditRows)], { env, maxBuffer: 1 << 20 })
-  const operatorCreated = spawn(process.execPath, [limena, 'create-operator', '--data-dir', dataDir, '--email', 'bench@limena.example', '--password-stdin'], { env, stdio: ['pipe', 'ignore', 'inherit'] })
+  await run(
+    process.execPath,
+    [limena, 'seed-demo', '--data-dir', dataDir, '--tenants', String(tenants), '--audit-rows', String(auditRows)],
+    { env, maxBuffer: 1 << 20 },
+  )
+  const operatorCreated = spawn(
+    process.execPath,
+    [limena, 'create-operator', '--data-dir', dataDir, '--email', 'bench@limena.example', '--password-stdin'],
+    { env, stdio: ['pipe', 'ignore', 'inherit'] },
+  )
   operatorCreated.stdin.end('bench operator password')
   await once(operatorCreated, 'exit')
   await writeFile(seedRecordPath, JSON.stringify({ tenants, auditRows, seconds: (Date.now() - seedStarted) / 1000 }))
@@ -172,8 +195,15 @@ await admin.connect()
 const version = (await admin.query('SHOW server_version')).rows[0].server_version
 
 // The busiest tenant and its owner (demo users share the demo password).
-const busiest = (await admin.query('SELECT tenant_id, count(*)::int AS n FROM limena.audit_logs GROUP BY tenant_id ORDER BY n DESC LIMIT 1')).rows[0]
-const ownerEmail = (await admin.query("SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.tenant_id = $1 AND m.role = 'owner' LIMIT 1", [busiest.tenant_id])).rows[0].email
+const busiest = (
+  await admin.query('SELECT tenant_id, count(*)::int AS n FROM limena.audit_logs GROUP BY tenant_id ORDER BY n DESC LIMIT 1')
+).rows[0]
+const ownerEmail = (
+  await admin.query(
+    "SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.tenant_id = $1 AND m.role = 'owner' LIMIT 1",
+    [busiest.tenant_id],
+  )
+).rows[0].email
 const login = await api(server.url, 'POST', '/auth/login', { body: { email: ownerEmail, password: 'limena-demo-password' } })
 const token = login.body.accessToken
 const tenantId = busiest.tenant_id
@@ -184,7 +214,12 @@ const pageSize = 50
 const depth = Math.min(busiest.n - pageSize - 1, 4000)
 let cursor = null
 for (let walked = 0; walked < depth; walked += 200) {
-  const page = await api(server.url, 'GET', `/tenants/${tenantId}/audit-logs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token })
+  const page = await api(
+    server.url,
+    'GET',
+    `/tenants/${tenantId}/audit-logs?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    { token },
+  )
   cursor = page.body.nextCursor
 }
 const deepCursorPosition = await admin.query(
@@ -193,7 +228,8 @@ const deepCursorPosition = await admin.query(
 )
 const appPool = new pg.Pool({ connectionString: appUrl, max: 10, options: '-c search_path=limena' })
 appPool.on('error', () => undefined)
-const columns = 'id, tenant_id, at, seq, action, actor_type, actor_id, actor_name, target_type, target_id, target_name, host(ip) AS ip, user_agent, request_id, reason, changes, metadata, prev_hash, hash'
+const columns =
+  'id, tenant_id, at, seq, action, actor_type, actor_id, actor_name, target_type, target_id, target_name, host(ip) AS ip, user_agent, request_id, reason, changes, metadata, prev_hash, hash'
 async function bare(sql, params) {
   const client = await appPool.connect()
   try {
@@ -207,7 +243,13 @@ async function bare(sql, params) {
   }
 }
 const searches = [
-  ['first page', `/tenants/${tenantId}/audit-logs?limit=${pageSize}`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET 0 LIMIT ${pageSize}`],
+  [
+    'first page',
+    `/tenants/${tenantId}/audit-logs?limit=${pageSize}`,
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`,
+    [tenantId],
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET 0 LIMIT ${pageSize}`,
+  ],
   [
     `page at row ${depth} (cursor)`,
     `/tenants/${tenantId}/audit-logs?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`,
@@ -215,12 +257,28 @@ const searches = [
     [tenantId, deepCursorPosition.rows[0].at, deepCursorPosition.rows[0].id],
     `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 ORDER BY at DESC, id DESC OFFSET ${depth} LIMIT ${pageSize}`,
   ],
-  ['filtered (action)', `/tenants/${tenantId}/audit-logs?limit=${pageSize}&action=auth.login`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND action = 'auth.login' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], null],
-  ['text search (q)', `/tenants/${tenantId}/audit-logs?limit=${pageSize}&q=warehouse`, `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND search_text LIKE '%warehouse%' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`, [tenantId], null],
+  [
+    'filtered (action)',
+    `/tenants/${tenantId}/audit-logs?limit=${pageSize}&action=auth.login`,
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND action = 'auth.login' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`,
+    [tenantId],
+    null,
+  ],
+  [
+    'text search (q)',
+    `/tenants/${tenantId}/audit-logs?limit=${pageSize}&q=warehouse`,
+    `SELECT ${columns} FROM audit_logs WHERE tenant_id = $1 AND search_text LIKE '%warehouse%' ORDER BY at DESC, id DESC LIMIT ${pageSize + 1}`,
+    [tenantId],
+    null,
+  ],
 ]
 for (const [label, path, sql, params, offsetSql] of searches) {
   const offsetParams = offsetSql ? [tenantId] : null
-  const actions = [() => api(server.url, 'GET', path, { token }), () => bare(sql, params), ...(offsetSql ? [() => bare(offsetSql, offsetParams)] : [])]
+  const actions = [
+    () => api(server.url, 'GET', path, { token }),
+    () => bare(sql, params),
+    ...(offsetSql ? [() => bare(offsetSql, offsetParams)] : []),
+  ]
   await timedInTurn(100, actions)
   const [viaApi, bareSql, offset = null] = await timedInTurn(1000, actions)
   rows.push({
@@ -228,27 +286,52 @@ for (const [label, path, sql, params, offsetSql] of searches) {
     measured: `API p50 ${viaApi.p50.toFixed(2)} ms, p95 ${viaApi.p95.toFixed(2)} ms`,
     baseline: `bare SQL p50 ${bareSql.p50.toFixed(2)} ms, p95 ${bareSql.p95.toFixed(2)} ms${offset ? `; OFFSET p95 ${offset.p95.toFixed(2)} ms` : ''}`,
     ratio: `${(viaApi.p95 / bareSql.p95).toFixed(2)}× bare p95${offset ? `; bare OFFSET p95 is ${(offset.p95 / viaApi.p95).toFixed(2)}× the API's` : ''}`,
-    target: label.startsWith('page at') || label === 'first page' ? `p95 ≤ 3× bare and < 10 ms: ${viaApi.p95 <= 3 * bareSql.p95 && viaApi.p95 < 10 ? 'met' : 'NOT met'}` : '—',
+    target:
+      label.startsWith('page at') || label === 'first page'
+        ? `p95 ≤ 3× bare and < 10 ms: ${viaApi.p95 <= 3 * bareSql.p95 && viaApi.p95 < 10 ? 'met' : 'NOT met'}`
+        : '—',
   })
 }
 
 // ---- 2. CSV export -----------------------------------------------------------------------------
-const exportFrom = (await admin.query(`SELECT at FROM limena.audit_logs ORDER BY at DESC OFFSET ${Math.min(1_000_000, auditRows) - 1} LIMIT 1`)).rows[0].at.toISOString()
-const operatorLogin = await api(server.url, 'POST', '/auth/login', { body: { email: 'bench@limena.example', password: 'bench operator password' } })
+const exportFrom = (
+  await admin.query(`SELECT at FROM limena.audit_logs ORDER BY at DESC OFFSET ${Math.min(1_000_000, auditRows) - 1} LIMIT 1`)
+).rows[0].at.toISOString()
+const operatorLogin = await api(server.url, 'POST', '/auth/login', {
+  body: { email: 'bench@limena.example', password: 'bench operator password' },
+})
 const peakBefore = await peakRss(server.child.pid)
 const exportStarted = process.hrtime.bigint()
-const exportResponse = await fetch(`${server.url}/api/v1/admin/audit-logs.csv?from=${encodeURIComponent(exportFrom)}`, { headers: { authorization: `Bearer ${operatorLogin.body.accessToken}`, 'x-access-reason': 'benchmark' } })
+const exportResponse = await fetch(`${server.url}/api/v1/admin/audit-logs.csv?from=${encodeURIComponent(exportFrom)}`, {
+  headers: { authorization: `Bearer ${operatorLogin.body.accessToken}`, 'x-access-reason': 'benchmark' },
+})
 let exportedLines = 0
 for await (const chunk of exportResponse.body) exportedLines += countNewlines(chunk)
 const exportSeconds = Number(process.hrtime.bigint() - exportStarted) / 1e9
 const exportGrowth = (await peakRss(server.child.pid)) - peakBefore
 // The same cells the server's export writes (src/server/audit/audit-repository.ts): every cell
 // quoted, formula guards at the start and after a `;`, so both sides produce the same bytes.
-const guarded = (text) => `limena.csv_safe(CASE WHEN strpos(${text}, ';') > 0 THEN regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g') ELSE ${text} END)`
+const guarded = (text) =>
+  `limena.csv_safe(CASE WHEN strpos(${text}, ';') > 0 THEN regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g') ELSE ${text} END)`
 const copyCells = [
-  'id::text', `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'tenant_id::text', guarded('action'), 'actor_type::text', 'actor_id::text',
-  guarded('actor_name'), guarded('target_type'), guarded('target_id'), guarded('target_name'), 'host(ip)', guarded('user_agent'), guarded('request_id'),
-  guarded('reason'), guarded('changes::text'), guarded('metadata::text'), 'seq::text', `encode(hash, 'hex')`,
+  'id::text',
+  `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  'tenant_id::text',
+  guarded('action'),
+  'actor_type::text',
+  'actor_id::text',
+  guarded('actor_name'),
+  guarded('target_type'),
+  guarded('target_id'),
+  guarded('target_name'),
+  'host(ip)',
+  guarded('user_agent'),
+  guarded('request_id'),
+  guarded('reason'),
+  guarded('changes::text'),
+  guarded('metadata::text'),
+  'seq::text',
+  `encode(hash, 'hex')`,
 ]
 const copySql = `SELECT ${copyCells.map((cell) => `coalesce(${cell}, '')`).join(', ')} FROM limena.audit_logs WHERE at >= '${exportFrom}' ORDER BY at DESC, id DESC`
 const psqlStarted = process.hrtime.bigint()
@@ -288,10 +371,22 @@ rows.push({
 // core, at the parameters of the owner's stored hash (the server's own, as it rehashes on login).
 // Every login costs one.
 const storedHash = (await admin.query('SELECT password_hash FROM limena.users WHERE email = $1', [ownerEmail])).rows[0].password_hash
-const hashParameters = Object.fromEntries(storedHash.split('$')[3].split(',').map((pair) => pair.split('=')).map(([name, value]) => [name, Number(value)]))
+const hashParameters = Object.fromEntries(
+  storedHash
+    .split('$')[3]
+    .split(',')
+    .map((pair) => pair.split('='))
+    .map(([name, value]) => [name, Number(value)]),
+)
 const hashing = await measureHashing(storedHash, availableParallelism())
 const loginPeakBefore = await peakRss(server.child.pid)
-const logins = await cannonWithLatencies({ url: `${server.url}/api/v1/auth/login`, method: 'POST', connections: 50, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: 'limena-demo-password' }) })
+const logins = await cannonWithLatencies({
+  url: `${server.url}/api/v1/auth/login`,
+  method: 'POST',
+  connections: 50,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: ownerEmail, password: 'limena-demo-password' }),
+})
 const loginPeak = await peakRss(server.child.pid)
 const loginP95 = percentile(logins.latencies, 95)
 const loginFloor = (50 / hashing.perSecond) * 1000
@@ -308,7 +403,11 @@ rows.push({
 // capacity.
 const pacedRate = Math.max(1, Math.floor(logins.result.requests.average * 0.75))
 await new Promise((resolve) => setTimeout(resolve, 5000)) // the logins still queued from the run above
-const paced = await steadyLoad({ url: `${server.url}/api/v1/auth/login`, body: JSON.stringify({ email: ownerEmail, password: 'limena-demo-password' }), perSecond: pacedRate })
+const paced = await steadyLoad({
+  url: `${server.url}/api/v1/auth/login`,
+  body: JSON.stringify({ email: ownerEmail, password: 'limena-demo-password' }),
+  perSecond: pacedRate,
+})
 rows.push({
   figure: `logins arriving steadily at ${pacedRate}/s (¾ of the rate above)`,
   measured: `p95 ${percentile(paced.latencies, 95).toFixed(0)} ms, p50 ${percentile(paced.latencies, 50).toFixed(0)} ms, ${paced.latencies.length} logins, non-2xx ${paced.failed}`,
@@ -321,10 +420,26 @@ rows.push({
 // The second process reaches the same database by DATABASE_URL, as instances behind a load balancer do.
 const second = await serve(dataDir, { DATABASE_URL: adminUrl })
 const cap = 2000
-await admin.query('UPDATE limena.ai_quotas SET velocity_per_hour = $2, monthly_token_ceiling = 1000000000000, hour_calls = 0, month_tokens = 0 WHERE tenant_id = $1', [tenantId, cap])
-const keyAnswer = await api(server.url, 'POST', `/tenants/${tenantId}/api-keys`, { token, csrf: login.headers.getSetCookie().map((line) => /^csrf=([^;]+)/.exec(line)?.[1]).find(Boolean), body: { name: 'bench ai', scopes: ['ai:write'] } })
+await admin.query(
+  'UPDATE limena.ai_quotas SET velocity_per_hour = $2, monthly_token_ceiling = 1000000000000, hour_calls = 0, month_tokens = 0 WHERE tenant_id = $1',
+  [tenantId, cap],
+)
+const keyAnswer = await api(server.url, 'POST', `/tenants/${tenantId}/api-keys`, {
+  token,
+  csrf: login.headers
+    .getSetCookie()
+    .map((line) => /^csrf=([^;]+)/.exec(line)?.[1])
+    .find(Boolean),
+  body: { name: 'bench ai', scopes: ['ai:write'] },
+})
 const aiKey = keyAnswer.body.key
-const usageOptions = (url) => ({ url: `${url}/api/v1/tenants/${tenantId}/ai/usage`, method: 'POST', connections: 32, headers: { authorization: `Bearer ${aiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ tokens: 100 }) })
+const usageOptions = (url) => ({
+  url: `${url}/api/v1/tenants/${tenantId}/ai/usage`,
+  method: 'POST',
+  connections: 32,
+  headers: { authorization: `Bearer ${aiKey}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ tokens: 100 }),
+})
 const [usageA, usageB] = await Promise.all([cannon(usageOptions(server.url)), cannon(usageOptions(second.url))])
 const accepted = usageA['2xx'] + usageB['2xx']
 const counted = (await admin.query('SELECT hour_calls FROM limena.ai_quotas WHERE tenant_id = $1', [tenantId])).rows[0].hour_calls
@@ -352,7 +467,7 @@ const table = [
 const report = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, every figure in the same run, on: ${machine}.
-Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (seeded in ${seedSeconds.toFixed(0)} s${reused ? '; reused from an earlier run, so with that run\'s logins and exports in the audit log' : ''}). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
+Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (seeded in ${seedSeconds.toFixed(0)} s${reused ? "; reused from an earlier run, so with that run's logins and exports in the audit log" : ''}). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
 
 ${table}
 
@@ -361,7 +476,14 @@ Reading the table:
 - **Authorised read against bare.** The bare route is what a plain Express + pg handler does: BEGIN, set the tenant, the query and COMMIT, four round trips of unnamed statements. The API does more work (the token, the caller's role, input and output validation, headers), but in three round trips of prepared statements, with the role check planned once per connection; so on a machine where PostgreSQL shares the cores, it can come out ahead.
 - **Logins and the hashing limit.** Every login costs one Argon2id verification at OWASP's parameters, which keeps a core busy for ${hashing.milliseconds.toFixed(0)} ms here. With ${availableParallelism()} cores, 50 logins that arrive together cannot all finish in less than 50 × ${hashing.milliseconds.toFixed(0)} ms ÷ ${availableParallelism()} = ${loginFloor.toFixed(0)} ms on average, however the server is written: the baseline column measures that floor. A p95 under 300 ms at 50 concurrent logins needs a floor under 300 ms, so more cores (and \`UV_THREADPOOL_SIZE\` raised to match, see the README), or weaker hashing, which this project does not do. The row of logins arriving steadily shows the wait when they come no faster than the machine can hash them.
 - **Shared cores.** The server, PostgreSQL and the load generator share the machine's cores, so req/s figures are lower than on a dedicated host, for the API and the baseline alike.
-${rows.some((row) => row.target.includes('NOT met')) ? `- **Targets not met in this run:** ${rows.filter((row) => row.target.includes('NOT met')).map((row) => row.figure).join('; ')}.` : '- Every target is met in this run.'}
+${
+  rows.some((row) => row.target.includes('NOT met'))
+    ? `- **Targets not met in this run:** ${rows
+        .filter((row) => row.target.includes('NOT met'))
+        .map((row) => row.figure)
+        .join('; ')}.`
+    : '- Every target is met in this run.'
+}
 `
 await writeFile(join(root, 'docs/benchmarks.md'), report)
 process.stdout.write(`${report}\n`)

@@ -18,7 +18,20 @@ console.log = () => undefined
 let result
 try {
   result = await run(
-    { input: join(root, 'out'), output: undefined, isSarif: false, customScan: [], excludeFromScan: [], severitySet: 'informational', confidenceSet: 'tentative', isRelative: true, isVerbose: false, electronUpgrade: undefined, electronVersionOverride: electronVersion, parserPlugins: [] },
+    {
+      input: join(root, 'out'),
+      output: undefined,
+      isSarif: false,
+      customScan: [],
+      excludeFromScan: [],
+      severitySet: 'informational',
+      confidenceSet: 'tentative',
+      isRelative: true,
+      isVerbose: false,
+      electronUpgrade: undefined,
+      electronVersionOverride: electronVersion,
+      parserPlugins: [],
+    },
     false,
   )
 } finally {

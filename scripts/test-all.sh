@@ -72,6 +72,7 @@ run_test_suites() {
 step "debian packages" install_debian_packages
 step "npm ci" install_node_packages
 step "typecheck" npm run --silent typecheck
+step "format" npx prettier --check --log-level warn .
 step "lint" npm run --silent lint
 step "import cycles" npx madge --circular --extensions ts,tsx --ts-config tsconfig.node.json src
 step "build" npx electron-vite build --logLevel warn

@@ -7,7 +7,14 @@
  * token would look like token theft to the backend, which would revoke the session.
  */
 import { accessReasonHeader, encodeAccessReason } from '@shared/access-reason.js'
-import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName, type Session } from '@shared/contract.js'
+import {
+  apiBasePath,
+  operations,
+  stateChangingMethods,
+  type OperationDefinition,
+  type OperationName,
+  type Session,
+} from '@shared/contract.js'
 import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
 import type { SessionStore } from './credential-store.js'
 
@@ -40,7 +47,10 @@ function cookieValue(setCookies: string[], name: string): string | null | undefi
   return undefined
 }
 
-export function buildRequest(definition: OperationDefinition, input: Record<string, unknown>): { path: string; query: URLSearchParams; body: Record<string, unknown> | null } {
+export function buildRequest(
+  definition: OperationDefinition,
+  input: Record<string, unknown>,
+): { path: string; query: URLSearchParams; body: Record<string, unknown> | null } {
   const remaining = { ...input }
   const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
     const value = remaining[name]
@@ -49,7 +59,8 @@ export function buildRequest(definition: OperationDefinition, input: Record<stri
   })
   const query = new URLSearchParams()
   if (definition.method === 'GET' || definition.method === 'DELETE') {
-    for (const [key, value] of Object.entries(remaining)) if (value !== undefined && value !== null) query.set(key, typeof value === 'string' ? value : JSON.stringify(value))
+    for (const [key, value] of Object.entries(remaining))
+      if (value !== undefined && value !== null) query.set(key, typeof value === 'string' ? value : JSON.stringify(value))
     return { path, query, body: null }
   }
   return { path, query, body: remaining }
@@ -102,11 +113,16 @@ export class ApiClient {
 
   async signIn(email: string, password: string): Promise<ApiResult<Session>> {
     const response = await this.send('POST', `${apiBasePath}/auth/login`, { email, password }, {})
-    if (!response) return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}`) }
+    if (!response)
+      return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}`) }
     const body: unknown = await response.json().catch(() => null)
     if (!response.ok) return { ok: false, problem: sanitiseProblem(body, response.status) }
     const session = operations.login.output.safeParse(body)
-    if (!session.success) return { ok: false, problem: problem(502, problemTypes.internal, 'Unexpected answer', 'the sign-in answer did not match the contract') }
+    if (!session.success)
+      return {
+        ok: false,
+        problem: problem(502, problemTypes.internal, 'Unexpected answer', 'the sign-in answer did not match the contract'),
+      }
     this.accessToken = { token: session.data.accessToken, expiresAt: this.now() + session.data.expiresIn * 1000 }
     this.user = session.data.user
     this.memberships = session.data.memberships
@@ -117,7 +133,12 @@ export class ApiClient {
   async signOut(): Promise<void> {
     const stored = await this.options.store.load()
     if (stored) {
-      await this.send('POST', `${apiBasePath}/auth/logout`, {}, { cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`, 'x-csrf-token': stored.csrfToken }).catch(() => null)
+      await this.send(
+        'POST',
+        `${apiBasePath}/auth/logout`,
+        {},
+        { cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`, 'x-csrf-token': stored.csrfToken },
+      ).catch(() => null)
     }
     await this.options.store.clear()
     this.accessToken = null
@@ -131,10 +152,15 @@ export class ApiClient {
       try {
         const stored = await this.options.store.load()
         if (!stored) return false
-        const response = await this.send('POST', `${apiBasePath}/auth/refresh`, {}, {
-          cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`,
-          'x-csrf-token': stored.csrfToken,
-        })
+        const response = await this.send(
+          'POST',
+          `${apiBasePath}/auth/refresh`,
+          {},
+          {
+            cookie: `refresh_token=${stored.refreshToken}; csrf=${stored.csrfToken}`,
+            'x-csrf-token': stored.csrfToken,
+          },
+        )
         if (!response) return false
         if (!response.ok) {
           if (response.status === 401 || response.status === 403) {
@@ -173,11 +199,21 @@ export class ApiClient {
     return this.refresh()
   }
 
-  private async send(method: string, path: string, body: Record<string, unknown> | null, headers: Record<string, string>, signal?: AbortSignal): Promise<Response | null> {
+  private async send(
+    method: string,
+    path: string,
+    body: Record<string, unknown> | null,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response | null> {
     try {
       return await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json, text/csv', ...(body && method !== 'GET' && method !== 'DELETE' ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          accept: 'application/json, text/csv',
+          ...(body && method !== 'GET' && method !== 'DELETE' ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body && method !== 'GET' && method !== 'DELETE' ? JSON.stringify(body) : undefined,
         redirect: 'error',
         signal,
@@ -188,7 +224,12 @@ export class ApiClient {
     }
   }
 
-  private async authorisedResponse(name: OperationName, input: Record<string, unknown>, accessReason: string | undefined, signal?: AbortSignal): Promise<Response | Problem> {
+  private async authorisedResponse(
+    name: OperationName,
+    input: Record<string, unknown>,
+    accessReason: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Response | Problem> {
     const definition = operations[name] as OperationDefinition
     const request = buildRequest(definition, input)
     const attempt = async (): Promise<Response | null> => {
@@ -205,18 +246,28 @@ export class ApiClient {
       const query = request.query.toString()
       return this.send(definition.method, `${apiBasePath}${request.path}${query ? `?${query}` : ''}`, request.body, headers, signal)
     }
-    if (definition.access !== 'public' && (!this.accessToken || this.accessToken.expiresAt - this.now() < refreshMarginMillis)) await this.refresh()
+    if (definition.access !== 'public' && (!this.accessToken || this.accessToken.expiresAt - this.now() < refreshMarginMillis))
+      await this.refresh()
     let response = await attempt()
     if (response?.status === 401 && definition.access !== 'public' && (await this.refresh())) response = await attempt()
     if (!response) return problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}; retrying`)
     if (response.status === 401) {
-      return { ...sanitiseProblem(await response.json().catch(() => null), 401), type: sessionEndedType, title: 'Signed out', detail: 'Your session has ended. Sign in again.' }
+      return {
+        ...sanitiseProblem(await response.json().catch(() => null), 401),
+        type: sessionEndedType,
+        title: 'Signed out',
+        detail: 'Your session has ended. Sign in again.',
+      }
     }
     return response
   }
 
   /** Performs an operation of the contract; the answer is validated by its output schema. */
-  async perform<Name extends OperationName>(name: Name, input: Record<string, unknown>, options: { accessReason?: string }): Promise<ApiResult<unknown>> {
+  async perform<Name extends OperationName>(
+    name: Name,
+    input: Record<string, unknown>,
+    options: { accessReason?: string },
+  ): Promise<ApiResult<unknown>> {
     const definition = operations[name] as OperationDefinition
     const response = await this.authorisedResponse(name, input, options.accessReason)
     if (!(response instanceof Response)) return { ok: false, problem: response }
@@ -226,15 +277,24 @@ export class ApiClient {
     if (response.status === 204) return { ok: true, value: undefined }
     const body: unknown = await response.json().catch(() => null)
     const output = definition.output.safeParse(body)
-    if (!output.success) return { ok: false, problem: problem(502, problemTypes.internal, 'Unexpected answer', `the backend's answer to ${name} did not match the contract`) }
+    if (!output.success)
+      return {
+        ok: false,
+        problem: problem(502, problemTypes.internal, 'Unexpected answer', `the backend's answer to ${name} did not match the contract`),
+      }
     return { ok: true, value: output.data }
   }
 
   /** A streamed download (CSV export): the response body, or the problem. */
-  async download(name: OperationName, input: Record<string, unknown>, options: { accessReason?: string; signal?: AbortSignal }): Promise<ApiResult<ReadableStream<Uint8Array>>> {
+  async download(
+    name: OperationName,
+    input: Record<string, unknown>,
+    options: { accessReason?: string; signal?: AbortSignal },
+  ): Promise<ApiResult<ReadableStream<Uint8Array>>> {
     const response = await this.authorisedResponse(name, input, options.accessReason, options.signal)
     if (!(response instanceof Response)) return { ok: false, problem: response }
-    if (!response.ok || !response.body) return { ok: false, problem: sanitiseProblem(await response.json().catch(() => null), response.status) }
+    if (!response.ok || !response.body)
+      return { ok: false, problem: sanitiseProblem(await response.json().catch(() => null), response.status) }
     return { ok: true, value: response.body }
   }
 }

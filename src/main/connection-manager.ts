@@ -55,9 +55,22 @@ export class ConnectionManager {
 
   async list(): Promise<{ items: Connection[]; activeId: string | null }> {
     const settings = await this.loaded()
-    const embedded: Connection = { id: embeddedConnectionId, name: 'This computer (embedded)', kind: 'embedded', url: this.options.embeddedBackend().url }
+    const embedded: Connection = {
+      id: embeddedConnectionId,
+      name: 'This computer (embedded)',
+      kind: 'embedded',
+      url: this.options.embeddedBackend().url,
+    }
     return {
-      items: [embedded, ...settings.connections.map((connection) => ({ id: connection.id, name: connection.name, kind: 'remote' as const, url: connection.url }))],
+      items: [
+        embedded,
+        ...settings.connections.map((connection) => ({
+          id: connection.id,
+          name: connection.name,
+          kind: 'remote' as const,
+          url: connection.url,
+        })),
+      ],
       activeId: settings.activeConnectionId,
     }
   }
@@ -136,7 +149,13 @@ export class ConnectionManager {
       memberships: signedIn ? client!.memberships : [],
       credentialStore: this.options.credentials.mode,
       credentialStoreMessage: this.options.credentials.message,
-      firstRun: !signedIn && connection?.kind === 'embedded' && backend.state === 'ready' ? ((await this.options.firstRun?.()?.needed().catch(() => false)) ?? false) : false,
+      firstRun:
+        !signedIn && connection?.kind === 'embedded' && backend.state === 'ready'
+          ? ((await this.options
+              .firstRun?.()
+              ?.needed()
+              .catch(() => false)) ?? false)
+          : false,
     }
   }
 }

@@ -22,7 +22,8 @@ export function normaliseConnectionUrl(input: string): string {
   }
   if (url.username || url.password) throw new ConnectionUrlError('put no credentials in the URL; sign in after adding the connection')
   const loopback = loopbackHostnames.has(url.hostname)
-  if (url.protocol === 'http:' && !loopback) throw new ConnectionUrlError('remote backends must use https; plain http is allowed only for 127.0.0.1 and localhost')
+  if (url.protocol === 'http:' && !loopback)
+    throw new ConnectionUrlError('remote backends must use https; plain http is allowed only for 127.0.0.1 and localhost')
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConnectionUrlError('use an https:// URL')
   return url.origin
 }

@@ -45,7 +45,9 @@ function sessionStore(vault: CredentialVault, account: string): SessionStore {
       if (!value) return null
       try {
         const parsed = JSON.parse(value) as Partial<StoredSession>
-        return typeof parsed.refreshToken === 'string' && typeof parsed.csrfToken === 'string' ? { refreshToken: parsed.refreshToken, csrfToken: parsed.csrfToken } : null
+        return typeof parsed.refreshToken === 'string' && typeof parsed.csrfToken === 'string'
+          ? { refreshToken: parsed.refreshToken, csrfToken: parsed.csrfToken }
+          : null
       } catch {
         return null
       }

@@ -40,26 +40,44 @@ if (!app.requestSingleInstanceLock()) {
       onSessionEnded: () => void connections.status().then((status) => send('session-changed', status)),
     })
     const settings = await connections.settingsSnapshot()
-    const window = createConsoleWindow({ preloadPath: preloadFile(mainDir), rendererUrl: process.env.ELECTRON_RENDERER_URL, rendererFile: rendererFile(mainDir), state: settings.window, development })
+    const window = createConsoleWindow({
+      preloadPath: preloadFile(mainDir),
+      rendererUrl: process.env.ELECTRON_RENDERER_URL,
+      rendererFile: rendererFile(mainDir),
+      state: settings.window,
+      development,
+    })
     const send = (event: string, payload: unknown): void => {
       if (!window.isDestroyed()) window.webContents.send(eventChannel, event, payload)
     }
     window.on('close', () => void connections.updateSettings((current) => (current.window = windowStateOf(window))))
 
     const route = createRpcRouter({
-      isTrustedSender: trustedSenderCheck({ rendererFile: rendererFile(mainDir), devServerUrl: development ? process.env.ELECTRON_RENDERER_URL : undefined }),
+      isTrustedSender: trustedSenderCheck({
+        rendererFile: rendererFile(mainDir),
+        devServerUrl: development ? process.env.ELECTRON_RENDERER_URL : undefined,
+      }),
       connections,
       chooseSavePath: async (suggestedName) => {
-        const result = await dialog.showSaveDialog(window, { defaultPath: join(app.getPath('downloads'), suggestedName), filters: [{ name: 'CSV', extensions: ['csv'] }] })
+        const result = await dialog.showSaveDialog(window, {
+          defaultPath: join(app.getPath('downloads'), suggestedName),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+        })
         return result.canceled || !result.filePath ? null : result.filePath
       },
       emit: (event, payload) => send(event, payload),
       log,
     })
-    ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown, options: unknown) => route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input, options))
+    ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown, options: unknown) =>
+      route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input, options),
+    )
 
     try {
-      backend = await startEmbeddedBackend({ env: process.env, dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'), log })
+      backend = await startEmbeddedBackend({
+        env: process.env,
+        dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'),
+        log,
+      })
       backendState = { state: 'ready', url: backend.url, message: null }
     } catch (error) {
       backendState = { state: 'failed', url: null, message: oneLineMessage(error) }

@@ -8,7 +8,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import { isOperationName, operations, type OperationName } from '@shared/contract.js'
-import { callOptionsSchema, isLocalOperation, localOperations, type BridgeEventName, type BridgeEvents, type LocalOperationName } from '@shared/bridge.js'
+import {
+  callOptionsSchema,
+  isLocalOperation,
+  localOperations,
+  type BridgeEventName,
+  type BridgeEvents,
+  type LocalOperationName,
+} from '@shared/bridge.js'
 import { problemTypes, type Problem } from '@shared/problem.js'
 import type { ApiResult } from './api-client.js'
 import { ConnectionUrlError } from './connection-url.js'
@@ -40,7 +47,13 @@ const problem = (status: number, type: string, title: string, detail: string, er
 })
 
 function validationProblem(issues: Array<{ path: PropertyKey[]; message: string }>): RouteResult {
-  return problem(400, problemTypes.validation, 'Invalid input', 'the input does not match the operation', issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })))
+  return problem(
+    400,
+    problemTypes.validation,
+    'Invalid input',
+    'the input does not match the operation',
+    issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+  )
 }
 
 export function createRpcRouter(options: RpcRouterOptions) {
@@ -64,7 +77,8 @@ export function createRpcRouter(options: RpcRouterOptions) {
       try {
         return { ok: true, value: await options.connections.add(input.name, input.url) }
       } catch (error) {
-        if (error instanceof ConnectionUrlError) return problem(400, problemTypes.validation, 'Invalid connection', error.message, [{ path: 'url', message: error.message }])
+        if (error instanceof ConnectionUrlError)
+          return problem(400, problemTypes.validation, 'Invalid connection', error.message, [{ path: 'url', message: error.message }])
         throw error
       }
     },
@@ -86,7 +100,8 @@ export function createRpcRouter(options: RpcRouterOptions) {
     },
     createFirstOperator: async (input: { email: string; password: string }) => {
       const firstRun = options.connections.firstRun()
-      if (!firstRun || !(await firstRun.needed())) return problem(409, problemTypes.conflict, 'Already set up', 'this install already has an operator: sign in instead')
+      if (!firstRun || !(await firstRun.needed()))
+        return problem(409, problemTypes.conflict, 'Already set up', 'this install already has an operator: sign in instead')
       const created = await firstRun.createOperator(input.email, input.password)
       if (!created.ok) return problem(400, problemTypes.validation, 'Cannot create the operator', created.reason)
       const client = await options.connections.activeClient()
@@ -110,8 +125,20 @@ export function createRpcRouter(options: RpcRouterOptions) {
         const operation: OperationName = input.tenantId && !accessReason ? 'exportAuditLogs' : 'adminExportAuditLogs'
         const download = await client.download(operation, input, { accessReason, signal: controller.signal })
         if (!download.ok) return download
-        const result = await writeCsvStream(download.value, path, { signal: controller.signal, onProgress: (progress) => options.emit('export-progress', { exportId, ...progress }) })
-        return { ok: true, value: { exportId, path: result.outcome === 'done' ? path : null, rows: result.rows, bytes: result.bytes, outcome: result.outcome } }
+        const result = await writeCsvStream(download.value, path, {
+          signal: controller.signal,
+          onProgress: (progress) => options.emit('export-progress', { exportId, ...progress }),
+        })
+        return {
+          ok: true,
+          value: {
+            exportId,
+            path: result.outcome === 'done' ? path : null,
+            rows: result.rows,
+            bytes: result.bytes,
+            outcome: result.outcome,
+          },
+        }
       } catch (error) {
         if (controller.signal.aborted) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
         throw error
@@ -149,7 +176,10 @@ export function createRpcRouter(options: RpcRouterOptions) {
       return result
     } catch (error) {
       // The console gets a plain problem; what went wrong goes to main's log, never to the renderer.
-      log.error({ operation: typeof operation === 'string' ? operation.slice(0, 100) : null, err: { message: oneLineMessage(error) } }, 'a bridge call failed')
+      log.error(
+        { operation: typeof operation === 'string' ? operation.slice(0, 100) : null, err: { message: oneLineMessage(error) } },
+        'a bridge call failed',
+      )
       return problem(500, problemTypes.internal, 'Something went wrong', 'the console could not complete this; try again')
     }
   }

@@ -9,7 +9,13 @@ import { open, readFile, rename, rm } from 'node:fs/promises'
 import { z } from 'zod'
 
 export const remoteConnectionSchema = z.object({ id: z.string(), name: z.string(), url: z.string() })
-export const windowStateSchema = z.object({ x: z.number().int().optional(), y: z.number().int().optional(), width: z.number().int().min(400), height: z.number().int().min(300), maximized: z.boolean() })
+export const windowStateSchema = z.object({
+  x: z.number().int().optional(),
+  y: z.number().int().optional(),
+  width: z.number().int().min(400),
+  height: z.number().int().min(300),
+  maximized: z.boolean(),
+})
 
 export const settingsSchema = z.object({
   connections: z.array(remoteConnectionSchema).default([]),

@@ -9,7 +9,13 @@ import { join } from 'node:path'
 import { BrowserWindow, session, type Rectangle } from 'electron'
 import type { WindowState } from './settings-file.js'
 
-export function createConsoleWindow(options: { preloadPath: string; rendererUrl?: string; rendererFile: string; state: WindowState | null; development: boolean }): BrowserWindow {
+export function createConsoleWindow(options: {
+  preloadPath: string
+  rendererUrl?: string
+  rendererFile: string
+  state: WindowState | null
+  development: boolean
+}): BrowserWindow {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
   session.defaultSession.setPermissionCheckHandler(() => false)
   const window = new BrowserWindow({

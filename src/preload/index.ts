@@ -7,7 +7,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { bridgeEventNames, eventChannel, rpcChannel, type LimenaBridge } from '@shared/bridge.js'
 
 const bridge: LimenaBridge = {
-  call: (operation, input, options) => ipcRenderer.invoke(rpcChannel, operation, input, options),
+  call: (operation, input, ...options) => ipcRenderer.invoke(rpcChannel, operation, input, ...options),
   on: (event, listener) => {
     if (!bridgeEventNames.includes(event)) throw new Error(`unknown event ${String(event)}`)
     const forward = (_event: IpcRendererEvent, name: string, payload: unknown): void => {

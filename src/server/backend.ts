@@ -77,7 +77,10 @@ function allowedHostsOf(config: LimenaConfig, options: BackendOptions, port: () 
 
 export async function startBackend(config: LimenaConfig, log: Logger, options: BackendOptions = {}): Promise<RunningBackend> {
   const { factories } = options
-  const tls = config.tlsCertFile && config.tlsKeyFile ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }) : undefined
+  const tls =
+    config.tlsCertFile && config.tlsKeyFile
+      ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile })
+      : undefined
   const prepared = await prepareDatabase(config, log, factories)
   let listening: ListeningServer
   let deps: ServerDependencies | undefined
@@ -89,7 +92,8 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
       tls: Boolean(tls),
       requestsPerMinute: config.requestsPerMinute,
       rateLimitStore: config.rateLimitStore,
-      reloadEncryptionKeys: async () => (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
+      reloadEncryptionKeys: async () =>
+        (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
     })
     let port = 0
     const app = createApp(deps, { allowedHosts: allowedHostsOf(config, options, () => port) })

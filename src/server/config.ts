@@ -26,7 +26,12 @@ const allowedHostPattern = new RegExp(`^(?:${hostLabel}(?:\\.${hostLabel})*|\\[[
 /** Host names a reverse proxy sends (`name` for any port, `name:port` for one), comma-separated. */
 const allowedHostsSchema = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(allowedHostPattern, 'an allowed host is a host name or [IPv6 address], with an optional :port')))
 
 export const configSchema = z.object({

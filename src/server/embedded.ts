@@ -34,7 +34,12 @@ export interface EmbeddedBackend {
   close(): Promise<void>
 }
 
-export async function startEmbeddedBackend(options: { env: NodeJS.ProcessEnv; dataDir: string; log: Logger; factories?: VaultFactories }): Promise<EmbeddedBackend> {
+export async function startEmbeddedBackend(options: {
+  env: NodeJS.ProcessEnv
+  dataDir: string
+  log: Logger
+  factories?: VaultFactories
+}): Promise<EmbeddedBackend> {
   const config = loadConfig(options.env, { dataDir: options.dataDir, port: 0, host: '127.0.0.1' })
   const backend = await startBackend(config, options.log, { loopbackHostOnly: true, factories: options.factories })
   return { url: backend.url, firstRun: firstRunFor(backend.pools), close: () => backend.close() }

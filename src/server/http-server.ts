@@ -59,15 +59,24 @@ async function readTlsFile(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path)
   } catch (error) {
-    throw new LimenaError('tls_invalid', `cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? oneLineMessage(error)}`)
+    throw new LimenaError(
+      'tls_invalid',
+      `cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? oneLineMessage(error)}`,
+    )
   }
 }
 
-export async function listen(app: Express, options: { host: string; port: number; tls?: TlsCredentials; forceCloseAfterMillis?: number }): Promise<ListeningServer> {
+export async function listen(
+  app: Express,
+  options: { host: string; port: number; tls?: TlsCredentials; forceCloseAfterMillis?: number },
+): Promise<ListeningServer> {
   let server: http.Server
   if (options.tls) {
     try {
-      server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', ciphers: tlsCipherSuites, honorCipherOrder: true }, app)
+      server = https.createServer(
+        { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', ciphers: tlsCipherSuites, honorCipherOrder: true },
+        app,
+      )
     } catch (error) {
       throw new LimenaError('tls_invalid', `the TLS certificate or key is not usable: ${oneLineMessage(error)}`)
     }

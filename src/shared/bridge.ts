@@ -4,9 +4,14 @@
  * HTTP contract (main's API client performs it against the active connection) or one of the
  * operations main performs itself (connections, sign-in, exports), both validated by their zod
  * schemas on each side. `on` subscribes to main's events. No token or secret crosses it.
+ *
+ * Main's own operations reuse the contract's schemas wherever they carry the same fields (sign-in,
+ * export filters), so a rule changed in the contract changes here too. An operator operation
+ * cannot be called without an access reason: the type of `call` says so.
  */
 import { z } from 'zod'
-import { type operations, sessionSchema, type OperationName } from './contract.js'
+import { accessReasonSchema } from './access-reason.js'
+import { operations, sessionSchema, type OperationName, type Operations } from './contract.js'
 import type { Problem } from './problem.js'
 
 export const rpcChannel = 'limena:rpc'
@@ -30,37 +35,43 @@ export const sessionStatusSchema = z.object({
 })
 export type SessionStatus = z.infer<typeof sessionStatusSchema>
 
-const exportFilters = z.object({
-  tenantId: z.string().uuid().optional(),
-  action: z.string().max(100).optional(),
-  actorId: z.string().uuid().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  q: z.string().max(200).optional(),
-})
+/** Sign-in fields are the login operation's: the same email and password rules as the backend. */
+const signInFields = operations.login.input
+
+/**
+ * Export filters are the cross-tenant export's: the tenant export's filters plus an optional
+ * tenant, so one schema covers both routes main chooses between (the tenant route for a tenant
+ * read without an access reason, the operator route otherwise).
+ */
+const exportFilters = operations.adminExportAuditLogs.input
 
 /** Operations main performs itself; the renderer calls them exactly like HTTP ones. */
 export const localOperations = {
   sessionStatus: { input: z.object({}).strict(), output: sessionStatusSchema },
-  listConnections: { input: z.object({}).strict(), output: z.object({ items: z.array(connectionSchema), activeId: z.string().nullable() }) },
+  listConnections: {
+    input: z.object({}).strict(),
+    output: z.object({ items: z.array(connectionSchema), activeId: z.string().nullable() }),
+  },
   addConnection: {
     input: z.object({ name: z.string().trim().min(1).max(100), url: z.string().trim().min(1).max(2048) }).strict(),
     output: connectionSchema,
   },
   removeConnection: { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: z.object({ removed: z.boolean() }) },
   selectConnection: { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: sessionStatusSchema },
-  signIn: {
-    input: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }).strict(),
-    output: sessionStatusSchema,
-  },
+  signIn: { input: signInFields, output: sessionStatusSchema },
   signOut: { input: z.object({}).strict(), output: sessionStatusSchema },
-  createFirstOperator: {
-    input: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }).strict(),
-    output: sessionStatusSchema,
-  },
+  createFirstOperator: { input: signInFields, output: sessionStatusSchema },
   exportAuditCsv: {
-    input: exportFilters.strict(),
-    output: z.object({ exportId: z.string(), path: z.string().nullable(), rows: z.number().int(), bytes: z.number().int(), outcome: z.enum(['done', 'cancelled']) }),
+    input: exportFilters,
+    /** With a reason main reads through the operator route; without one, through the tenant route. */
+    accessReason: 'optional',
+    output: z.object({
+      exportId: z.string(),
+      path: z.string().nullable(),
+      rows: z.number().int(),
+      bytes: z.number().int(),
+      outcome: z.enum(['done', 'cancelled']),
+    }),
   },
   cancelExport: { input: z.object({ exportId: z.string().min(1).max(100) }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const
@@ -86,11 +97,38 @@ export function isLocalOperation(name: unknown): name is LocalOperationName {
 
 export type BridgeResult<Name extends BridgeOperationName> = { ok: true; value: BridgeOutput<Name> } | { ok: false; problem: Problem }
 
-export interface CallOptions {
-  /** For operator operations: why the operator looks (lands in the tenant's audit log). */
-  accessReason?: string
+/** Operations of the contract only a platform operator may call (access `operator`), read from the contract. */
+export type OperatorOperationName = { [Name in OperationName]: Operations[Name]['access'] extends 'operator' ? Name : never }[OperationName]
+
+/** Main's own operations that take an access reason when an operator uses them (exports). */
+export type ReasonOptionalOperationName = {
+  [Name in LocalOperationName]: (typeof localOperations)[Name] extends { accessReason: 'optional' } ? Name : never
+}[LocalOperationName]
+
+/** Every operation an access reason may travel with. */
+export type ReasonedOperationName = OperatorOperationName | ReasonOptionalOperationName
+
+export interface OperatorCallOptions {
+  /** Why the operator looks: lands in the audit log of every tenant the operation reads or writes. */
+  accessReason: string
 }
-export const callOptionsSchema = z.object({ accessReason: z.string().trim().min(3).max(500).optional() }).strict()
+
+/**
+ * The options of a call: an operator operation requires its access reason, an export may take
+ * one, and every other operation takes none (a reason sent to a tenant route would be lost).
+ */
+export type CallOptions<Name extends BridgeOperationName> = Name extends OperatorOperationName
+  ? OperatorCallOptions
+  : Name extends ReasonOptionalOperationName
+    ? Partial<OperatorCallOptions>
+    : { accessReason?: never }
+
+/** The options argument of `call`: required for operator operations, optional for the others. */
+export type CallOptionsArgs<Name extends BridgeOperationName> = Name extends OperatorOperationName
+  ? [options: CallOptions<Name>]
+  : [options?: CallOptions<Name>]
+
+export const callOptionsSchema = z.object({ accessReason: accessReasonSchema.optional() }).strict()
 
 export interface BridgeEvents {
   'session-changed': SessionStatus
@@ -100,6 +138,10 @@ export type BridgeEventName = keyof BridgeEvents
 export const bridgeEventNames: readonly BridgeEventName[] = ['session-changed', 'export-progress']
 
 export interface LimenaBridge {
-  call<Name extends BridgeOperationName>(operation: Name, input: BridgeInput<Name>, options?: CallOptions): Promise<BridgeResult<Name>>
+  call<Name extends BridgeOperationName>(
+    operation: Name,
+    input: BridgeInput<Name>,
+    ...options: CallOptionsArgs<Name>
+  ): Promise<BridgeResult<Name>>
   on<Event extends BridgeEventName>(event: Event, listener: (payload: BridgeEvents[Event]) => void): () => void
 }

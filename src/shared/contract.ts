@@ -54,9 +54,12 @@ export interface OperationDefinition<
 }
 
 /** Keeps each operation's access kind and body type as literals, so handlers are typed by them. */
-function defineOperation<Input extends z.ZodType, Output extends z.ZodType, Access extends OperationAccess, Produces extends 'text/csv' | undefined = undefined>(
-  definition: OperationDefinition<Input, Output, Access, Produces>,
-): OperationDefinition<Input, Output, Access, Produces> {
+function defineOperation<
+  Input extends z.ZodType,
+  Output extends z.ZodType,
+  Access extends OperationAccess,
+  Produces extends 'text/csv' | undefined = undefined,
+>(definition: OperationDefinition<Input, Output, Access, Produces>): OperationDefinition<Input, Output, Access, Produces> {
   return definition
 }
 
@@ -127,7 +130,9 @@ export const meSchema = z.discriminatedUnion('kind', [
 ])
 
 export const jwksSchema = z.object({
-  keys: z.array(z.object({ kty: z.literal('RSA'), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig'), n: z.string(), e: z.string() })),
+  keys: z.array(
+    z.object({ kty: z.literal('RSA'), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig'), n: z.string(), e: z.string() }),
+  ),
 })
 
 const slug = z
@@ -140,10 +145,23 @@ const tenantName = z.string().trim().min(1).max(200)
 export const tenantSchema = z.object({ id: uuid, name: z.string(), slug: z.string(), createdAt: isoDateTime, updatedAt: isoDateTime })
 export const tenantWithRoleSchema = tenantSchema.extend({ role: tenantRoleSchema })
 
-export const memberSchema = z.object({ userId: uuid, email: z.string(), displayName: z.string().nullable(), role: tenantRoleSchema, joinedAt: isoDateTime })
+export const memberSchema = z.object({
+  userId: uuid,
+  email: z.string(),
+  displayName: z.string().nullable(),
+  role: tenantRoleSchema,
+  joinedAt: isoDateTime,
+})
 
 /** A pending invitation as its tenant's owners and admins see it. */
-export const invitationSchema = z.object({ id: uuid, email: z.string(), role: tenantRoleSchema, invitedBy: z.string().nullable(), createdAt: isoDateTime, expiresAt: isoDateTime })
+export const invitationSchema = z.object({
+  id: uuid,
+  email: z.string(),
+  role: tenantRoleSchema,
+  invitedBy: z.string().nullable(),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime,
+})
 /** A pending invitation as the invited person sees it: which tenant asks, for which role. */
 export const myInvitationSchema = z.object({
   id: uuid,
@@ -165,7 +183,11 @@ export const apiKeySummarySchema = z.object({
   lastUsedAt: isoDateTime.nullable(),
 })
 
-export const auditActorSchema = z.object({ type: z.enum(['user', 'api_key', 'operator', 'system']), id: z.string().nullable(), name: z.string().nullable() })
+export const auditActorSchema = z.object({
+  type: z.enum(['user', 'api_key', 'operator', 'system']),
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+})
 export const auditTargetSchema = z.object({ type: z.string().nullable(), id: z.string().nullable(), name: z.string().nullable() })
 
 export const auditLogItemSchema = z.object({
@@ -200,7 +222,13 @@ export type AuditFilters = z.infer<typeof auditFiltersSchema>
 export const auditPageSchema = z.object({ items: z.array(auditLogItemSchema), nextCursor: z.string().nullable() })
 
 export const integrationProviderSchema = z.enum(['slack', 'jira', 'github'])
-export const integrationSchema = z.object({ id: uuid, provider: integrationProviderSchema, label: z.string(), connectedAt: isoDateTime, keyVersion: z.number().int() })
+export const integrationSchema = z.object({
+  id: uuid,
+  provider: integrationProviderSchema,
+  label: z.string(),
+  connectedAt: isoDateTime,
+  keyVersion: z.number().int(),
+})
 
 export const quotaStateSchema = z.enum(['ok', 'velocity_capped', 'ceiling_reached'])
 export type QuotaState = z.infer<typeof quotaStateSchema>
@@ -249,7 +277,9 @@ export const usageSeriesSchema = z.object({
   buckets: z.array(isoDateTime),
   series: z.array(z.object({ tenantId: uuid.nullable(), tenantName: z.string(), tokens: z.array(z.number()), calls: z.array(z.number()) })),
   totals: z.object({ tokens: z.number(), calls: z.number() }),
-  nearCeiling: z.array(z.object({ tenantId: uuid, tenantName: z.string(), monthTokens: z.number(), monthlyTokenCeiling: z.number(), ratio: z.number() })),
+  nearCeiling: z.array(
+    z.object({ tenantId: uuid, tenantName: z.string(), monthTokens: z.number(), monthlyTokenCeiling: z.number(), ratio: z.number() }),
+  ),
   trips: z.array(quotaTripSchema.extend({ tenantId: uuid, tenantName: z.string() })),
 })
 
@@ -271,7 +301,15 @@ export const postureSchema = z.object({
       tenantScoped: z.boolean(),
       rlsEnabled: z.boolean(),
       rlsForced: z.boolean(),
-      policies: z.array(z.object({ name: z.string(), command: z.string(), roles: z.array(z.string()), using: z.string().nullable(), check: z.string().nullable() })),
+      policies: z.array(
+        z.object({
+          name: z.string(),
+          command: z.string(),
+          roles: z.array(z.string()),
+          using: z.string().nullable(),
+          check: z.string().nullable(),
+        }),
+      ),
     }),
   ),
   roles: z.array(
@@ -283,7 +321,16 @@ export const postureSchema = z.object({
       grants: z.array(z.object({ table: z.string(), privileges: z.array(z.string()) })),
     }),
   ),
-  keys: z.array(z.object({ kind: z.enum(['encryption', 'jwt-signing']), id: z.string(), createdAt: isoDateTime.nullable(), ageDays: z.number().nullable(), retired: z.boolean(), rotationDue: z.boolean() })),
+  keys: z.array(
+    z.object({
+      kind: z.enum(['encryption', 'jwt-signing']),
+      id: z.string(),
+      createdAt: isoDateTime.nullable(),
+      ageDays: z.number().nullable(),
+      retired: z.boolean(),
+      rotationDue: z.boolean(),
+    }),
+  ),
   migrations: z.object({ applied: z.array(z.string()), latest: z.string().nullable() }),
   guarantees: z.array(z.object({ name: z.string(), holds: z.boolean(), detail: z.string() })),
 })
@@ -391,7 +438,7 @@ export const operations = {
     path: '/tenants/:tenantId',
     access: 'tenant',
     permission: 'tenant:update',
-    summary: "Rename a tenant or change its slug",
+    summary: 'Rename a tenant or change its slug',
     input: tenantParams.extend({ name: tenantName.optional(), slug: slug.optional() }).strict(),
     output: tenantSchema,
   }),
@@ -430,7 +477,9 @@ export const operations = {
     permission: 'keys:write',
     summary: 'Create an API key; the key is in this answer only',
     successStatus: 201,
-    input: tenantParams.extend({ name: z.string().trim().min(1).max(200), scopes: z.array(apiKeyScopeSchema).min(1).max(apiKeyScopes.length) }).strict(),
+    input: tenantParams
+      .extend({ name: z.string().trim().min(1).max(200), scopes: z.array(apiKeyScopeSchema).min(1).max(apiKeyScopes.length) })
+      .strict(),
     output: z.object({ id: uuid, key: z.string(), prefix: z.string(), name: z.string(), scopes: z.array(apiKeyScopeSchema) }),
   }),
   deleteApiKey: defineOperation({
@@ -553,7 +602,9 @@ export const operations = {
     permission: 'integrations:write',
     summary: 'Connect an integration; its secret is stored encrypted (AES-256-GCM, per-tenant key)',
     successStatus: 201,
-    input: tenantParams.extend({ provider: integrationProviderSchema, label: z.string().trim().min(1).max(200), secret: z.string().min(1).max(8192) }).strict(),
+    input: tenantParams
+      .extend({ provider: integrationProviderSchema, label: z.string().trim().min(1).max(200), secret: z.string().min(1).max(8192) })
+      .strict(),
     output: integrationSchema,
   }),
   disconnectIntegration: defineOperation({
@@ -600,8 +651,14 @@ export const operations = {
     access: 'tenant',
     permission: 'ai:write',
     summary: 'Record one AI call; over a cap: 429 with {state, resetsAt, message}',
-    input: tenantParams.extend({ tokens: z.number().int().min(0).max(10_000_000), model: z.string().trim().min(1).max(100).optional() }).strict(),
-    output: z.object({ state: z.literal('ok'), hour: z.object({ calls: z.number().int(), limit: z.number().int() }), month: z.object({ tokens: z.number().int(), ceiling: z.number().int() }) }),
+    input: tenantParams
+      .extend({ tokens: z.number().int().min(0).max(10_000_000), model: z.string().trim().min(1).max(100).optional() })
+      .strict(),
+    output: z.object({
+      state: z.literal('ok'),
+      hour: z.object({ calls: z.number().int(), limit: z.number().int() }),
+      month: z.object({ tokens: z.number().int(), ceiling: z.number().int() }),
+    }),
   }),
   adminListTenants: defineOperation({
     method: 'GET',
@@ -656,7 +713,14 @@ export const operations = {
     path: '/admin/usage',
     access: 'operator',
     summary: 'AI usage across tenants as chart-ready series: top tenants plus other, totals, tenants near their ceiling, trips',
-    input: z.object({ from: isoInstant.optional(), to: isoInstant.optional(), bucket: z.enum(['hour', 'day']).default('day'), top: z.coerce.number().int().min(1).max(20).default(8) }).strict(),
+    input: z
+      .object({
+        from: isoInstant.optional(),
+        to: isoInstant.optional(),
+        bucket: z.enum(['hour', 'day']).default('day'),
+        top: z.coerce.number().int().min(1).max(20).default(8),
+      })
+      .strict(),
     output: usageSeriesSchema,
   }),
   adminSetQuotas: defineOperation({
@@ -664,7 +728,12 @@ export const operations = {
     path: '/admin/tenants/:tenantId/quotas',
     access: 'operator',
     summary: "Set a tenant's velocity cap and monthly token ceiling",
-    input: tenantParams.extend({ velocityPerHour: z.number().int().min(0).max(10_000_000), monthlyTokenCeiling: z.number().int().min(0).max(1_000_000_000_000) }).strict(),
+    input: tenantParams
+      .extend({
+        velocityPerHour: z.number().int().min(0).max(10_000_000),
+        monthlyTokenCeiling: z.number().int().min(0).max(1_000_000_000_000),
+      })
+      .strict(),
     output: quotasSchema,
   }),
   adminResetQuota: defineOperation({

@@ -56,10 +56,44 @@ describe('the seam between Electron main and the backend', () => {
   it('lets main import the embedded backend and the platform services only', async () => {
     expect(await restrictedImports('src/main/fixture.ts', "import { x } from '../server/embedded.js'")).toEqual([])
     expect(await restrictedImports('src/main/fixture.ts', "import { x } from '../server/platform/log.js'")).toEqual([])
-    for (const reachingPast of ['../server/db/pools.js', '../server/users/user-repository.js', '../server/crypto/passwords.js', '../server/backend.js']) {
-      expect(await restrictedImports('src/main/fixture.ts', `import { x } from '${reachingPast}'`), reachingPast).toEqual([expect.stringMatching(/only through server\/embedded\.ts/)])
+    for (const reachingPast of [
+      '../server/db/pools.js',
+      '../server/users/user-repository.js',
+      '../server/crypto/passwords.js',
+      '../server/backend.js',
+    ]) {
+      expect(await restrictedImports('src/main/fixture.ts', `import { x } from '${reachingPast}'`), reachingPast).toEqual([
+        expect.stringMatching(/only through server\/embedded\.ts/),
+      ])
       expect(await restrictedImports('src/main/index.ts', `import { x } from '${reachingPast}'`), reachingPast).toHaveLength(1)
     }
+  })
+})
+
+describe("the renderer's features", () => {
+  it('meet in app/: no feature imports another, and lib/ and components/ import none', async () => {
+    const refused = /features meet in app\//
+    expect(
+      await restrictedImports(
+        'src/renderer/src/features/audit/api/fixture.ts',
+        "import { x } from '@renderer/features/tenants/api/tenant-queries'",
+      ),
+    ).toEqual([expect.stringMatching(refused)])
+    expect(
+      await restrictedImports(
+        'src/renderer/src/features/audit/components/fixture.ts',
+        "import { x } from '../../tenants/api/tenant-queries'",
+      ),
+    ).toEqual([expect.stringMatching(refused)])
+    expect(
+      await restrictedImports('src/renderer/src/lib/fixture.ts', "import { x } from '@renderer/features/session/api/session'"),
+    ).toEqual([expect.stringMatching(refused)])
+    expect(
+      await restrictedImports('src/renderer/src/features/audit/components/fixture.ts', "import { x } from '../api/audit-queries'"),
+    ).toEqual([])
+    expect(
+      await restrictedImports('src/renderer/src/app/fixture.ts', "import { x } from '@renderer/features/audit/components/audit-explorer'"),
+    ).toEqual([])
   })
 })
 

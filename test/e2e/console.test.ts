@@ -19,7 +19,7 @@ import { seedDemo } from '../../src/server/demo/seed-demo.js'
 import { ensureCliBuilt } from '../support/cli.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { createUser, startTestServer, type TestServer } from '../support/test-server.js'
-import { firstRunFor } from '../../src/main/first-run.js'
+import { firstRunFor } from '../../src/server/embedded.js'
 import { generateInstallSecrets } from '../../src/server/secrets/install-secrets.js'
 
 const chromiumPath = '/usr/bin/chromium'
@@ -44,8 +44,12 @@ let networkDown = false
 
 function serveRenderer(): Promise<http.Server> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
-  const serverOfFiles = http.createServer(async (request, response) => {
-    const path = normalize(join(rendererRoot, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))).replace(/\/$/, '/index.html')
+  const serverOfFiles = http.createServer((request, response) => void serveFile(request, response))
+  async function serveFile(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const path = normalize(join(rendererRoot, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))).replace(
+      /\/$/,
+      '/index.html',
+    )
     if (!path.startsWith(rendererRoot)) return void response.writeHead(404).end()
     try {
       const body = await readFile((await stat(path)).isDirectory() ? join(path, 'index.html') : path)
@@ -53,7 +57,7 @@ function serveRenderer(): Promise<http.Server> {
     } catch {
       response.writeHead(404).end()
     }
-  })
+  }
   return new Promise((resolve) => serverOfFiles.listen(0, '127.0.0.1', () => resolve(serverOfFiles)))
 }
 
@@ -82,14 +86,21 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     server = await startTestServer(database(), { secrets: await generateInstallSecrets(new Date(Date.now() - 100 * 86_400_000)) })
     await seedDemo({ adminUrl: database().adminUrl, tenants: 40, auditRows: 6000, encryptionKeys: server.secrets.encryptionKeys })
     const admin = await database().admin()
-    ownerEmail = (await admin.query<{ email: string }>("SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.role = 'owner' ORDER BY u.email LIMIT 1")).rows[0]!.email
+    ownerEmail = (
+      await admin.query<{ email: string }>(
+        "SELECT u.email FROM limena.users u JOIN limena.memberships m ON m.user_id = u.id WHERE m.role = 'owner' ORDER BY u.email LIMIT 1",
+      )
+    ).rows[0]!.email
     await admin.end()
     staticServer = await serveRenderer()
     origin = `http://127.0.0.1:${(staticServer.address() as { port: number }).port}`
     exportPath = join(await mkdtemp(join(tmpdir(), 'limena-console-')), 'audit.csv')
 
     const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    })
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light' })
     page = await context.newPage()
     connections = new ConnectionManager({
@@ -98,21 +109,40 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
       firstRun: () => firstRunFor(database().pools),
       fetch: (input, init) => (networkDown ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
-      onSessionEnded: async () => void page.evaluate(([data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit('session-changed', data), [await connections.status()] as const).catch(() => undefined),
+      onSessionEnded: () =>
+        void connections
+          .status()
+          .then((status) =>
+            page.evaluate(
+              ([data]) =>
+                (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit('session-changed', data),
+              [status] as const,
+            ),
+          )
+          .catch(() => undefined),
     })
     const route = createRpcRouter({
       isTrustedSender: (url) => url.startsWith(`${origin}/`),
       connections,
       chooseSavePath: async () => exportPath,
-      emit: (event, payload) => void page.evaluate(([name, data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit(name, data), [event, payload] as const).catch(() => undefined),
+      emit: (event, payload) =>
+        void page
+          .evaluate(
+            ([name, data]) => (globalThis as unknown as { __limenaEmit: (n: string, d: unknown) => void }).__limenaEmit(name, data),
+            [event, payload] as const,
+          )
+          .catch(() => undefined),
     })
-    await page.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) => route({ senderUrl: source.frame.url() }, operation, input, options))
+    await page.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) =>
+      route({ senderUrl: source.frame.url() }, operation, input, options),
+    )
     await page.addInitScript(() => {
       const target = globalThis as unknown as Record<string, unknown>
       const listeners = new Map<string, Set<(payload: unknown) => void>>()
       target.__limenaEmit = (name: string, payload: unknown) => listeners.get(name)?.forEach((listener) => listener(payload))
       target.limena = {
-        call: (operation: string, input: unknown, options: unknown) => (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options),
+        call: (operation: string, input: unknown, options: unknown) =>
+          (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options),
         on: (name: string, listener: (payload: unknown) => void) => {
           if (!listeners.has(name)) listeners.set(name, new Set())
           listeners.get(name)!.add(listener)
@@ -167,7 +197,10 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
   it('follows the OS theme: dark when the system is dark', async () => {
     const background = () =>
       page.evaluate(() => {
-        const browser = globalThis as unknown as { document: { documentElement: unknown }; getComputedStyle: (element: unknown) => { backgroundColor: string } }
+        const browser = globalThis as unknown as {
+          document: { documentElement: unknown }
+          getComputedStyle: (element: unknown) => { backgroundColor: string }
+        }
         return browser.getComputedStyle(browser.document.documentElement).backgroundColor
       })
     const light = await background()
@@ -178,13 +211,22 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     expect(await background()).toBe(light)
   })
 
-  it("opens a tenant from the keyboard (asking why again, for that tenant) with members, keys, integrations and quotas", async () => {
+  it('opens a tenant from the keyboard (asking why again, for that tenant) with members, keys, integrations and quotas', async () => {
     await page.getByLabel('Search tenants').focus()
-    const focusedRole = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('role') ?? null)
+    const focusedRole = () =>
+      page.evaluate(
+        () =>
+          (
+            globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }
+          ).document.activeElement?.getAttribute('role') ?? null,
+      )
     for (let presses = 0; presses < 10 && (await focusedRole()) !== 'row'; presses += 1) await page.keyboard.press('Tab')
     expect(await focusedRole()).toBe('row')
     const outline = await page.evaluate(() => {
-      const browser = globalThis as unknown as { document: { activeElement: unknown }; getComputedStyle: (element: unknown) => { outlineStyle: string } }
+      const browser = globalThis as unknown as {
+        document: { activeElement: unknown }
+        getComputedStyle: (element: unknown) => { outlineStyle: string }
+      }
       return browser.getComputedStyle(browser.document.activeElement).outlineStyle
     })
     expect(outline).not.toBe('none')
@@ -204,10 +246,14 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await page.getByRole('list', { name: 'Audit events' }).waitFor()
     await page.getByLabel('Action').fill('auth.*')
     await page.getByRole('button', { name: 'Apply' }).click()
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toContain('action=auth.*')
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href))
+      .toContain('action=auth.*')
     await page.getByRole('listitem').first().click()
     await page.getByRole('complementary', { name: 'Audit event' }).waitFor()
-    await expect.poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent(), { timeout: 15_000 }).toMatch(/Link verified: this is event \d+ of the tenant's chain/)
+    await expect
+      .poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent(), { timeout: 15_000 })
+      .toMatch(/Link verified: this is event \d+ of the tenant's chain/)
     await shot('audit-explorer')
     await page.getByRole('button', { name: 'Close event details' }).click()
   })
@@ -233,7 +279,9 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
   it('shows the security posture with every guarantee holding, and the access log with reasons', async () => {
     await page.getByRole('link', { name: 'Security posture' }).click()
     await page.getByText('Every tenant table has row-level security enabled and forced').waitFor()
-    expect(await page.locator('.guarantees li.broken').allTextContents()).toEqual([expect.stringContaining('Keys are younger than 90 days')])
+    expect(await page.locator('.guarantees li.broken').allTextContents()).toEqual([
+      expect.stringContaining('Keys are younger than 90 days'),
+    ])
     await page.getByText('Keys older than 90 days.').waitFor()
     await shot('posture')
     await page.getByRole('link', { name: 'Access log' }).click()
@@ -252,7 +300,49 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     await expect.poll(() => page.getByText('Connection lost.').count(), { timeout: 20_000 }).toBe(0)
   })
 
-  it("lets a tenant owner create an API key whose dialog cannot close before the copy is confirmed", async () => {
+  it('lets an operator who is also a member read that tenant as a member: no reason asked, no operator read recorded', async () => {
+    const admin = await database().admin()
+    const tenant = (await admin.query<{ id: string }>('SELECT id FROM limena.tenants WHERE deleted_at IS NULL ORDER BY slug LIMIT 1'))
+      .rows[0]!
+    await admin.query(
+      "INSERT INTO limena.memberships (tenant_id, user_id, role) SELECT $1, id, 'admin' FROM limena.users WHERE email = 'operator@limena.example'",
+      [tenant.id],
+    )
+    const operatorReads = async () =>
+      (
+        await admin.query<{ count: string }>("SELECT count(*) FROM limena.audit_logs WHERE tenant_id = $1 AND action = 'operator.read'", [
+          tenant.id,
+        ])
+      ).rows[0]!.count
+    try {
+      const readsBefore = await operatorReads()
+      // Sign in again (the session lists the new membership) straight onto the tenant's page.
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.getByText('Signed out.').waitFor()
+      await page.evaluate(
+        (id) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/tenants/${id}`),
+        tenant.id,
+      )
+      await signIn('operator@limena.example', 'operator password 1')
+      await page.getByText('You are admin').waitFor()
+      await page.getByRole('tab', { name: 'Audit log' }).click()
+      await page.getByRole('list', { name: 'Audit events' }).waitFor()
+      await page.getByRole('button', { name: 'Export CSV' }).click()
+      const exportDialog = page.getByRole('dialog', { name: 'Export audit log' })
+      await expect.poll(() => exportDialog.textContent(), { timeout: 30_000 }).toMatch(/Exported [\d,]+ events to/)
+      await exportDialog.getByRole('button', { name: 'Close' }).click()
+      expect(await page.getByRole('dialog', { name: 'Why are you looking?' }).isVisible()).toBe(false)
+      expect(await operatorReads()).toBe(readsBefore)
+    } finally {
+      await admin.end()
+    }
+    // Back to the directory, which is an operator read across tenants and asks why.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()
+    await giveReason()
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
+  })
+
+  it('lets a tenant owner create an API key whose dialog cannot close before the copy is confirmed', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
     await signIn(ownerEmail, 'limena-demo-password')
     await page.getByRole('grid', { name: 'Tenants' }).waitFor()
@@ -278,14 +368,30 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
     const other = await browser.newPage({ viewport: { width: 1000, height: 760 } })
     const sessionOnly = new ConnectionManager({
       settingsPath: join(await mkdtemp(join(tmpdir(), 'limena-console-nokeychain-')), 'settings.json'),
-      credentials: { ...(await openCredentialStore(memoryVault())), mode: 'session-only', message: 'The OS keychain is not available (no Secret Service). You can sign in, but you will have to sign in again next time: nothing is saved to disk instead.' },
+      credentials: {
+        ...(await openCredentialStore(memoryVault())),
+        mode: 'session-only',
+        message:
+          'The OS keychain is not available (no Secret Service). You can sign in, but you will have to sign in again next time: nothing is saved to disk instead.',
+      },
       embeddedBackend: () => ({ state: 'ready', url: server.url, message: null }),
     })
-    const otherRoute = createRpcRouter({ isTrustedSender: (url) => url.startsWith(`${origin}/`), connections: sessionOnly, chooseSavePath: async () => null, emit: () => undefined })
-    await other.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) => otherRoute({ senderUrl: source.frame.url() }, operation, input, options))
+    const otherRoute = createRpcRouter({
+      isTrustedSender: (url) => url.startsWith(`${origin}/`),
+      connections: sessionOnly,
+      chooseSavePath: async () => null,
+      emit: () => undefined,
+    })
+    await other.exposeBinding('__limenaCall', (source, operation: unknown, input: unknown, options: unknown) =>
+      otherRoute({ senderUrl: source.frame.url() }, operation, input, options),
+    )
     await other.addInitScript(() => {
       const target = globalThis as unknown as Record<string, unknown>
-      target.limena = { call: (operation: string, input: unknown, options: unknown) => (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options), on: () => () => undefined }
+      target.limena = {
+        call: (operation: string, input: unknown, options: unknown) =>
+          (target.__limenaCall as (...args: unknown[]) => Promise<unknown>)(operation, input, options),
+        on: () => () => undefined,
+      }
     })
     await other.goto(`${origin}/index.html`)
     await other.getByText('No keychain.').waitFor()
@@ -295,7 +401,10 @@ describe.skipIf(!available && !required)('the console in Chromium', () => {
 
   it('returns to sign-in with a message when the session is revoked', async () => {
     const admin = await database().admin()
-    await admin.query('UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = $1)', [ownerEmail])
+    await admin.query(
+      'UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = $1)',
+      [ownerEmail],
+    )
     await admin.end()
     ;(await connections.activeClient())!.forgetAccessToken()
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()

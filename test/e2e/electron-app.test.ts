@@ -17,7 +17,9 @@ const pathFile = join(projectRoot, 'node_modules/electron/path.txt')
 const electronBinary = existsSync(pathFile) ? join(projectRoot, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim()) : null
 const available = electronBinary !== null && existsSync(electronBinary)
 if (!available) {
-  console.warn('electron end-to-end test skipped: no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network to fetch it); run `node node_modules/electron/install.js` where it can be downloaded')
+  console.warn(
+    'electron end-to-end test skipped: no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network to fetch it); run `node node_modules/electron/install.js` where it can be downloaded',
+  )
 }
 
 describe.skipIf(!available)('the desktop app (Electron)', () => {
@@ -39,7 +41,20 @@ describe.skipIf(!available)('the desktop app (Electron)', () => {
         process: typeof (globalThis as { process?: unknown }).process,
       }))
       expect(surface).toEqual({ bridge: ['call', 'on'], node: 'undefined', process: 'undefined' })
-      await expect.poll(async () => page.evaluate(async () => (await (globalThis as unknown as { limena: { call: (op: string, input: object) => Promise<{ ok: boolean }> } }).limena.call('health', {})).ok), { timeout: 60_000 }).toBe(true)
+      await expect
+        .poll(
+          async () =>
+            page.evaluate(
+              async () =>
+                (
+                  await (
+                    globalThis as unknown as { limena: { call: (op: string, input: object) => Promise<{ ok: boolean }> } }
+                  ).limena.call('health', {})
+                ).ok,
+            ),
+          { timeout: 60_000 },
+        )
+        .toBe(true)
       const opened = await page.evaluate(() => {
         const page = globalThis as unknown as { location: { href: string }; open: (url: string) => unknown }
         const before = page.location.href

@@ -17,7 +17,8 @@ import { createUser, useTestServer } from '../support/test-server.js'
 
 const sessionBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
 const required = process.env.LIMENA_REQUIRE_KEYCHAIN === '1'
-if (!sessionBus && !required) console.warn('credential-store keychain tests skipped: no D-Bus session bus (run them through `npm run test:all`)')
+if (!sessionBus && !required)
+  console.warn('credential-store keychain tests skipped: no D-Bus session bus (run them through `npm run test:all`)')
 
 const unreachableKeychain: CredentialVault = {
   kind: 'keychain',
@@ -32,7 +33,9 @@ describe('credential store without a keychain', () => {
     const directory = await mkdtemp(join(tmpdir(), 'limena-nokeychain-'))
     const store = await openCredentialStore(unreachableKeychain)
     expect(store.mode).toBe('session-only')
-    expect(store.message).toMatch(/^The OS keychain is not available \(.*D-Bus.*\)\. You can sign in, but you will have to sign in again next time: nothing is saved to disk instead\.$/)
+    expect(store.message).toMatch(
+      /^The OS keychain is not available \(.*D-Bus.*\)\. You can sign in, but you will have to sign in again next time: nothing is saved to disk instead\.$/,
+    )
     const session = store.sessionFor('embedded')
     await session.save({ refreshToken: 'r', csrfToken: 'c' })
     expect(await session.load()).toEqual({ refreshToken: 'r', csrfToken: 'c' })
@@ -53,7 +56,11 @@ describe.skipIf(!sessionBus && !required)('credential store in the real keychain
     const credentials = await openCredentialStore(keychain)
     expect(credentials.mode).toBe('keychain')
     const settingsPath = join(await mkdtemp(join(tmpdir(), 'limena-settings-')), 'settings.json')
-    const connections = new ConnectionManager({ settingsPath, credentials, embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }) })
+    const connections = new ConnectionManager({
+      settingsPath,
+      credentials,
+      embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
+    })
     const client = (await connections.activeClient())!
     expect((await client.signIn('keychain@example.test', 'keychain password 1')).ok).toBe(true)
     const stored = JSON.parse((await keychain.get('session:embedded'))!)
@@ -61,7 +68,11 @@ describe.skipIf(!sessionBus && !required)('credential store in the real keychain
     await connections.updateSettings(() => undefined)
     expect(await readFile(settingsPath, 'utf8')).not.toContain(stored.refreshToken)
 
-    const restarted = new ConnectionManager({ settingsPath, credentials: await openCredentialStore(keychain), embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }) })
+    const restarted = new ConnectionManager({
+      settingsPath,
+      credentials: await openCredentialStore(keychain),
+      embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
+    })
     expect(await restarted.status()).toMatchObject({ signedIn: true, user: { email: 'keychain@example.test' } })
 
     await (await restarted.activeClient())!.signOut()

@@ -26,7 +26,12 @@ beforeAll(async () => {
     embeddedBackend: () => ({ state: 'ready', url: server().url, message: null }),
     firstRun: () => firstRunFor(database().pools),
   })
-  route = createRpcRouter({ isTrustedSender: (url) => url === caller.senderUrl, connections, chooseSavePath: async () => null, emit: () => undefined })
+  route = createRpcRouter({
+    isTrustedSender: (url) => url === caller.senderUrl,
+    connections,
+    chooseSavePath: async () => null,
+    emit: () => undefined,
+  })
 })
 
 describe('first run', () => {
@@ -35,14 +40,23 @@ describe('first run', () => {
   })
 
   it('refuses a weak password, then creates the operator and signs in', async () => {
-    expect(await route(caller, 'createFirstOperator', { email: 'first@example.test', password: 'short' })).toMatchObject({ ok: false, problem: { status: 400, detail: 'a password needs at least 12 characters' } })
+    expect(await route(caller, 'createFirstOperator', { email: 'first@example.test', password: 'short' })).toMatchObject({
+      ok: false,
+      problem: { status: 400, detail: 'a password needs at least 12 characters' },
+    })
     const created = await route(caller, 'createFirstOperator', { email: 'first@example.test', password: 'the first operator password' })
-    expect(created).toMatchObject({ ok: true, value: { signedIn: true, firstRun: false, user: { email: 'first@example.test', isPlatformAdmin: true } } })
+    expect(created).toMatchObject({
+      ok: true,
+      value: { signedIn: true, firstRun: false, user: { email: 'first@example.test', isPlatformAdmin: true } },
+    })
   })
 
   it('cannot be used again once an operator exists', async () => {
     await route(caller, 'signOut', {})
     expect(await route(caller, 'sessionStatus', {})).toMatchObject({ ok: true, value: { firstRun: false } })
-    expect(await route(caller, 'createFirstOperator', { email: 'second@example.test', password: 'another long password' })).toMatchObject({ ok: false, problem: { status: 409 } })
+    expect(await route(caller, 'createFirstOperator', { email: 'second@example.test', password: 'another long password' })).toMatchObject({
+      ok: false,
+      problem: { status: 409 },
+    })
   })
 })

@@ -82,7 +82,10 @@ describe('the bridge router', () => {
     const before = requests.length
     expect(await route(trusted, 'dropDatabase', {})).toMatchObject({ ok: false, problem: { status: 400, title: 'Unknown operation' } })
     const invalid = await route(trusted, 'createTenant', { name: '', slug: 'Not A Slug!' })
-    expect(invalid).toMatchObject({ ok: false, problem: { status: 400, errors: expect.arrayContaining([expect.objectContaining({ path: 'slug' })]) } })
+    expect(invalid).toMatchObject({
+      ok: false,
+      problem: { status: 400, errors: expect.arrayContaining([expect.objectContaining({ path: 'slug' })]) },
+    })
     expect(await route(trusted, 'signIn', { email: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
     expect(await route(trusted, 'listTenants', {}, { accessReason: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
     expect(requests.length).toBe(before)
@@ -92,7 +95,10 @@ describe('the bridge router', () => {
     const wrong = await route(trusted, 'signIn', { email: 'console@example.test', password: 'wrong password entirely' })
     expect(wrong).toMatchObject({ ok: false, problem: { status: 401 } })
     const signedIn = await route(trusted, 'signIn', { email: 'console@example.test', password: 'console password 1' })
-    expect(signedIn).toMatchObject({ ok: true, value: { signedIn: true, user: { email: 'console@example.test', isPlatformAdmin: true }, credentialStore: 'keychain' } })
+    expect(signedIn).toMatchObject({
+      ok: true,
+      value: { signedIn: true, user: { email: 'console@example.test', isPlatformAdmin: true }, credentialStore: 'keychain' },
+    })
     expectNoSecrets(signedIn)
     expectNoSecrets(events)
   })
@@ -107,8 +113,14 @@ describe('the bridge router', () => {
   })
 
   it('sends the access reason of operator calls', async () => {
-    expect(await route(trusted, 'adminListTenants', {})).toMatchObject({ ok: false, problem: { status: 400, detail: expect.stringMatching(/X-Access-Reason/) } })
-    expect(await route(trusted, 'adminListTenants', {}, { accessReason: 'SUP-1 checking the bridge' })).toMatchObject({ ok: true, value: { items: [expect.objectContaining({ slug: 'bridge-co' })] } })
+    expect(await route(trusted, 'adminListTenants', {})).toMatchObject({
+      ok: false,
+      problem: { status: 400, detail: expect.stringMatching(/X-Access-Reason/) },
+    })
+    expect(await route(trusted, 'adminListTenants', {}, { accessReason: 'SUP-1 checking the bridge' })).toMatchObject({
+      ok: true,
+      value: { items: [expect.objectContaining({ slug: 'bridge-co' })] },
+    })
   })
 
   it('sends an access reason in any language so that it reaches the log as written', async () => {
@@ -117,8 +129,15 @@ describe('the bridge router', () => {
     expect(tenants).toMatchObject({ ok: true })
     const tenantId = (tenants as { value: { items: Array<{ id: string }> } }).value.items[0]!.id
     expect(await route(trusted, 'adminGetTenant', { tenantId }, { accessReason: reason })).toMatchObject({ ok: true })
-    const recorded = await withOperatorRead(database().pools, async (client) =>
-      (await client.query<{ reason: string }>("SELECT reason FROM audit_logs WHERE tenant_id = $1 AND action = 'operator.read' ORDER BY seq DESC LIMIT 1", [tenantId])).rows[0]?.reason,
+    const recorded = await withOperatorRead(
+      database().pools,
+      async (client) =>
+        (
+          await client.query<{ reason: string }>(
+            "SELECT reason FROM audit_logs WHERE tenant_id = $1 AND action = 'operator.read' ORDER BY seq DESC LIMIT 1",
+            [tenantId],
+          )
+        ).rows[0]?.reason,
     )
     expect(recorded).toBe(reason)
   })
@@ -140,24 +159,34 @@ describe('the bridge router', () => {
 
   it('ends a revoked session cleanly: a session-ended problem and a session-changed event', async () => {
     const admin = await database().admin()
-    await admin.query("UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = 'console@example.test')")
+    await admin.query(
+      "UPDATE limena.refresh_tokens SET revoked_at = now() WHERE user_id = (SELECT id FROM limena.users WHERE email = 'console@example.test')",
+    )
     await admin.end()
     ;(await connections.activeClient())!.forgetAccessToken()
     const result = await route(trusted, 'listTenants', {})
     expect(result).toMatchObject({ ok: false, problem: { type: sessionEndedType, status: 401 } })
     const status = await route(trusted, 'sessionStatus', {})
     expect(status).toMatchObject({ ok: true, value: { signedIn: false } })
-    expect(events.some((entry) => entry.event === 'session-changed' && (entry.payload as { signedIn: boolean }).signedIn === false)).toBe(true)
+    expect(events.some((entry) => entry.event === 'session-changed' && (entry.payload as { signedIn: boolean }).signedIn === false)).toBe(
+      true,
+    )
     await route(trusted, 'signIn', { email: 'console@example.test', password: 'console password 1' })
   })
 })
 
 describe('connections', () => {
   it('accepts https and loopback http, and refuses plain http elsewhere', async () => {
-    expect(await route(trusted, 'addConnection', { name: 'Production', url: 'https://limena.example.com/some/path' })).toMatchObject({ ok: true, value: { kind: 'remote', url: 'https://limena.example.com' } })
+    expect(await route(trusted, 'addConnection', { name: 'Production', url: 'https://limena.example.com/some/path' })).toMatchObject({
+      ok: true,
+      value: { kind: 'remote', url: 'https://limena.example.com' },
+    })
     expect(await route(trusted, 'addConnection', { name: 'Local', url: 'http://127.0.0.1:7420' })).toMatchObject({ ok: true })
     const refused = await route(trusted, 'addConnection', { name: 'Insecure', url: 'http://limena.example.com' })
-    expect(refused).toMatchObject({ ok: false, problem: { status: 400, detail: 'remote backends must use https; plain http is allowed only for 127.0.0.1 and localhost' } })
+    expect(refused).toMatchObject({
+      ok: false,
+      problem: { status: 400, detail: 'remote backends must use https; plain http is allowed only for 127.0.0.1 and localhost' },
+    })
     const list = await route(trusted, 'listConnections', {})
     expect((list as { value: { items: unknown[] } }).value.items).toHaveLength(3)
     expect(await route(trusted, 'selectConnection', { id: 'nope' })).toMatchObject({ ok: false, problem: { status: 404 } })
@@ -209,7 +238,10 @@ describe('CSV export through the bridge', () => {
   it('reports a cancelled save dialog as cancelled, without a request', async () => {
     savePath = null
     const before = requests.length
-    expect(await route(trusted, 'exportAuditCsv', { tenantId })).toMatchObject({ ok: true, value: { outcome: 'cancelled', path: null, rows: 0 } })
+    expect(await route(trusted, 'exportAuditCsv', { tenantId })).toMatchObject({
+      ok: true,
+      value: { outcome: 'cancelled', path: null, rows: 0 },
+    })
     expect(requests.length).toBe(before)
   })
 })
@@ -219,7 +251,9 @@ describe('a failure the console is spared', () => {
     const logged: Array<{ fields: unknown; message: string }> = []
     const failing = createRpcRouter({
       isTrustedSender: (url) => url === page,
-      connections: { activeClient: async () => Promise.reject(new Error('the keychain went away mid-call')) } as unknown as ConnectionManager,
+      connections: {
+        activeClient: async () => Promise.reject(new Error('the keychain went away mid-call')),
+      } as unknown as ConnectionManager,
       chooseSavePath: async () => null,
       emit: () => undefined,
       log: { error: (fields: unknown, message?: string) => void logged.push({ fields, message: message ?? '' }) },
@@ -227,6 +261,8 @@ describe('a failure the console is spared', () => {
     const result = await failing(trusted, 'listTenants', {})
     expect(result).toMatchObject({ ok: false, problem: { status: 500, detail: 'the console could not complete this; try again' } })
     expect(JSON.stringify(result)).not.toContain('keychain')
-    expect(logged).toEqual([{ fields: { operation: 'listTenants', err: { message: 'the keychain went away mid-call' } }, message: 'a bridge call failed' }])
+    expect(logged).toEqual([
+      { fields: { operation: 'listTenants', err: { message: 'the keychain went away mid-call' } }, message: 'a bridge call failed' },
+    ])
   })
 })

@@ -10,7 +10,11 @@ describe('settings file', () => {
     const directory = await mkdtemp(join(tmpdir(), 'limena-settings-'))
     const path = join(directory, 'settings.json')
     expect(await readSettings(path)).toEqual({ connections: [], activeConnectionId: 'embedded', window: null })
-    await writeSettings(path, { connections: [{ id: 'a', name: 'Prod', url: 'https://x.example' }], activeConnectionId: 'a', window: { width: 1000, height: 700, maximized: false } })
+    await writeSettings(path, {
+      connections: [{ id: 'a', name: 'Prod', url: 'https://x.example' }],
+      activeConnectionId: 'a',
+      window: { width: 1000, height: 700, maximized: false },
+    })
     expect((await readSettings(path)).connections[0]!.url).toBe('https://x.example')
     expect((await stat(path)).mode & 0o777).toBe(0o600)
     expect(await readdir(directory)).toEqual(['settings.json'])

@@ -37,10 +37,18 @@ beforeAll(async () => {
   databaseUrl = withDatabaseName(embedded.adminUrl, 'limena')
   await migrate({ adminUrl: databaseUrl, passwords: testPasswords })
   pools = createDatabasePools(databaseUrl, testPasswords, { maxConnections: 10, connectionTimeoutMillis: 2_000 })
-  const deps = createServerDependencies({ pools, secrets: await generateInstallSecrets(), log: process.env.OUTAGE_DEBUG ? createLogger({ level: 'error' }) : silentLogger, tls: false, requestsPerMinute: 0 })
+  const deps = createServerDependencies({
+    pools,
+    secrets: await generateInstallSecrets(),
+    log: process.env.OUTAGE_DEBUG ? createLogger({ level: 'error' }) : silentLogger,
+    tls: false,
+    requestsPerMinute: 0,
+  })
   server = await listen(createApp(deps), { host: '127.0.0.1', port: 0 })
   const admin = await connectAdmin(databaseUrl)
-  await admin.query("INSERT INTO limena.users (email, password_hash) VALUES ('outage@example.test', $1)", [await hashPassword('outage password 1')])
+  await admin.query("INSERT INTO limena.users (email, password_hash) VALUES ('outage@example.test', $1)", [
+    await hashPassword('outage password 1'),
+  ])
   await admin.end()
   owner = new ApiClient(server.url)
   await owner.login('outage@example.test', 'outage password 1')
@@ -75,9 +83,16 @@ describe('database outage under load', () => {
         const begin = Date.now()
         const answer =
           round % 2 === 0
-            ? await client.request('POST', `/tenants/${tenantId}/api-keys`, { body: { name: `load ${index}-${round}`, scopes: ['tenant:read'] } })
+            ? await client.request('POST', `/tenants/${tenantId}/api-keys`, {
+                body: { name: `load ${index}-${round}`, scopes: ['tenant:read'] },
+              })
             : await client.request('GET', `/tenants/${tenantId}/members`)
-        outcomes.push({ status: answer.status, millis: Date.now() - begin, problemJson: /application\/problem\+json/.test(answer.headers.get('content-type') ?? ''), at: begin })
+        outcomes.push({
+          status: answer.status,
+          millis: Date.now() - begin,
+          problemJson: /application\/problem\+json/.test(answer.headers.get('content-type') ?? ''),
+          at: begin,
+        })
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
     }
@@ -87,17 +102,27 @@ describe('database outage under load', () => {
     stoppedAt = Date.now()
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     const restartBegan = Date.now()
-    embedded = await startEmbeddedPostgres({ dataDir, superuserPassword: testPasswords.embeddedSuperuser, log: silentLogger, port: embedded.port })
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      superuserPassword: testPasswords.embeddedSuperuser,
+      log: silentLogger,
+      port: embedded.port,
+    })
     restartedAt = Date.now()
     await load
 
     const statuses = new Set(outcomes.map((outcome) => outcome.status))
-    expect([...statuses].every((status) => [200, 201, 503].includes(status)), `statuses seen: ${[...statuses].join(', ')}`).toBe(true)
+    expect(
+      [...statuses].every((status) => [200, 201, 503].includes(status)),
+      `statuses seen: ${[...statuses].join(', ')}`,
+    ).toBe(true)
     const unavailable = outcomes.filter((outcome) => outcome.status === 503)
     expect(unavailable.length).toBeGreaterThan(0)
     expect(unavailable.every((outcome) => outcome.problemJson)).toBe(true)
     expect(Math.max(...outcomes.map((outcome) => outcome.millis))).toBeLessThan(requestBudgetMillis)
-    expect(outcomes.filter((outcome) => outcome.at > stoppedAt + 500 && outcome.at + outcome.millis < restartBegan && outcome.status < 300)).toEqual([])
+    expect(
+      outcomes.filter((outcome) => outcome.at > stoppedAt + 500 && outcome.at + outcome.millis < restartBegan && outcome.status < 300),
+    ).toEqual([])
     const afterRecovery = outcomes.filter((outcome) => outcome.at > restartedAt + 2_000)
     expect(afterRecovery.length).toBeGreaterThan(0)
     expect(afterRecovery.every((outcome) => outcome.status === 200 || outcome.status === 201)).toBe(true)
@@ -105,7 +130,10 @@ describe('database outage under load', () => {
     const admin = await connectAdmin(databaseUrl)
     try {
       const keys = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM limena.api_keys WHERE tenant_id = $1', [tenantId])
-      const audited = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM limena.audit_logs WHERE tenant_id = $1 AND action = 'api_key.created'", [tenantId])
+      const audited = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM limena.audit_logs WHERE tenant_id = $1 AND action = 'api_key.created'",
+        [tenantId],
+      )
       const orphans = await admin.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM limena.api_keys k WHERE k.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM limena.audit_logs a WHERE a.tenant_id = k.tenant_id AND a.action = 'api_key.created' AND a.target_id = k.id::text)",
         [tenantId],

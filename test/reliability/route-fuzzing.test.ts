@@ -21,7 +21,23 @@ const password = 'fuzzing operator password'
 const hostileText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom("' OR '1'='1", '"; DROP TABLE limena.users; --', '\u0000', 'a\u0000b', '%', '_', '\\', '../../etc/passwd', '${7*7}', '<script>alert(1)</script>', '😀'.repeat(20), 'NaN', '-1', '1e309', ''),
+  fc.constantFrom(
+    "' OR '1'='1",
+    '"; DROP TABLE limena.users; --',
+    '\u0000',
+    'a\u0000b',
+    '%',
+    '_',
+    '\\',
+    '../../etc/passwd',
+    '${7*7}',
+    '<script>alert(1)</script>',
+    '😀'.repeat(20),
+    'NaN',
+    '-1',
+    '1e309',
+    '',
+  ),
   // What PostgreSQL cannot store, or what is not Unicode: NUL, unpaired surrogates, both in one value.
   fc.constantFrom('\u0000', 'q\u0000', '\ud800', 'x\udfff', 'tail \ud83d', '\udc00\ud800', '\u0000\ud800'),
   fc.string({ unit: fc.constantFrom('a', '\u0000', '\ud800', '\udc00', '\ud83d\ude00'), maxLength: 12 }),
@@ -48,7 +64,9 @@ function encodeHostile(value: string): string {
   return Array.from(value, (character) => {
     const unit = character.charCodeAt(0)
     if (character.length === 1 && unit >= 0xd800 && unit <= 0xdfff) {
-      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((byte) => `%${byte.toString(16).toUpperCase()}`).join('')
+      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((byte) => `%${byte.toString(16).toUpperCase()}`)
+        .join('')
     }
     return encodeURIComponent(character)
   }).join('')
@@ -76,7 +94,9 @@ describe('fuzzing every route', () => {
       const known = keysOf(definition)
       await fc.assert(
         fc.asyncProperty(
-          fc.dictionary(fc.constantFrom(...known, '__proto__', 'constructor', 'prototype', 'extra'), hostileValue, { maxKeys: known.length + 2 }),
+          fc.dictionary(fc.constantFrom(...known, '__proto__', 'constructor', 'prototype', 'extra'), hostileValue, {
+            maxKeys: known.length + 2,
+          }),
           fc.boolean(),
           fc.boolean(),
           async (input, realTenant, rawProto) => {
@@ -89,15 +109,23 @@ describe('fuzzing every route', () => {
             let answer
             if (definition.method === 'GET' || definition.method === 'DELETE') {
               const suffix = Object.entries(input)
-                .map(([key, value]) => `${encodeHostile(key)}=${encodeHostile(typeof value === 'string' ? value.slice(0, 2000) : JSON.stringify(value).slice(0, 2000))}`)
+                .map(
+                  ([key, value]) =>
+                    `${encodeHostile(key)}=${encodeHostile(typeof value === 'string' ? value.slice(0, 2000) : JSON.stringify(value).slice(0, 2000))}`,
+                )
                 .join('&')
-              answer = await client.request(definition.method, `${path}${suffix ? `?${suffix}` : ''}`, { headers: { 'x-access-reason': 'fuzzing the API' } })
+              answer = await client.request(definition.method, `${path}${suffix ? `?${suffix}` : ''}`, {
+                headers: { 'x-access-reason': 'fuzzing the API' },
+              })
             } else {
-              const body = rawProto ? `{"__proto__":{"polluted":true},${JSON.stringify(input).slice(1)}`.replace(',}', '}') : JSON.stringify(input)
+              const body = rawProto
+                ? `{"__proto__":{"polluted":true},${JSON.stringify(input).slice(1)}`.replace(',}', '}')
+                : JSON.stringify(input)
               answer = await client.request(definition.method, path, { rawBody: body, headers: { 'x-access-reason': 'fuzzing the API' } })
             }
             expect(answer.status, `${definition.method} ${path} → ${answer.status} ${answer.text.slice(0, 300)}`).toBeLessThan(500)
-            if (answer.status >= 400) expect(answer.headers.get('content-type'), `${definition.method} ${path}`).toMatch(/^application\/problem\+json/)
+            if (answer.status >= 400)
+              expect(answer.headers.get('content-type'), `${definition.method} ${path}`).toMatch(/^application\/problem\+json/)
             expect(({} as Record<string, unknown>).polluted).toBeUndefined()
             if (answer.status === 401 || (name === 'logout' && answer.status === 204) || name === 'changePassword') await signIn()
           },

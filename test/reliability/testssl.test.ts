@@ -44,13 +44,50 @@ describe.skipIf(!available && !required)('testssl.sh against limena serve', () =
   beforeAll(async () => {
     ensureCliBuilt()
     dataDir = await mkdtemp(join(tmpdir(), 'limena-testssl-'))
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dataDir, 'key.pem'), '-out', join(dataDir, 'cert.pem')], { stdio: 'ignore' })
-    serving = await startServe(['--data-dir', dataDir, '--port', '0', '--tls-cert', join(dataDir, 'cert.pem'), '--tls-key', join(dataDir, 'key.pem')], { LIMENA_SECRETS_STORE: 'file', LIMENA_LOG_LEVEL: 'warn' })
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        join(dataDir, 'key.pem'),
+        '-out',
+        join(dataDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    )
+    serving = await startServe(
+      ['--data-dir', dataDir, '--port', '0', '--tls-cert', join(dataDir, 'cert.pem'), '--tls-key', join(dataDir, 'key.pem')],
+      { LIMENA_SECRETS_STORE: 'file', LIMENA_LOG_LEVEL: 'warn' },
+    )
     const report = join(dataDir, 'testssl.json')
     // --cipher-per-proto tries each of the ~370 suites testssl knows, per protocol: about 20-45 s here.
-    await promisify(execFile)(testssl, ['--protocols', '--headers', '--cipher-per-proto', '--quiet', '--color', '0', '--warnings', 'off', '--jsonfile', report, `${serving.url}/api/v1/healthz`], {
-      timeout: 150_000,
-    })
+    await promisify(execFile)(
+      testssl,
+      [
+        '--protocols',
+        '--headers',
+        '--cipher-per-proto',
+        '--quiet',
+        '--color',
+        '0',
+        '--warnings',
+        'off',
+        '--jsonfile',
+        report,
+        `${serving.url}/api/v1/healthz`,
+      ],
+      {
+        timeout: 150_000,
+      },
+    )
     const entries = JSON.parse(await readFile(report, 'utf8')) as Array<{ id: string; finding: string }>
     findings = new Map(entries.map((entry) => [entry.id, entry.finding]))
     offeredCiphers = entries.filter((entry) => /^cipher-(ssl|tls)/.test(entry.id)).map((entry) => parseCipherFinding(entry.finding))

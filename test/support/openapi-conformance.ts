@@ -73,7 +73,15 @@ export class OpenApiConformance {
       strictSchema: false,
       allErrors: true,
       // …but an unknown `format` must not pass silently.
-      logger: { log: () => undefined, warn: (message: unknown) => { throw new Error(String(message)) }, error: (message: unknown) => { throw new Error(String(message)) } },
+      logger: {
+        log: () => undefined,
+        warn: (message: unknown) => {
+          throw new Error(String(message))
+        },
+        error: (message: unknown) => {
+          throw new Error(String(message))
+        },
+      },
     })
     addFormats(this.ajv)
     this.ajv.addSchema(document, documentId)
@@ -120,9 +128,17 @@ export class OpenApiConformance {
         if (parameter.required) findings.push(`required ${parameter.in} parameter ${parameter.name} is missing`)
         continue
       }
-      findings.push(...this.check([...segments, 'parameters', String(index), 'schema'], typed(textOf(value), parameter.schema), `${parameter.in} parameter ${parameter.name}=${textOf(value)}`))
+      findings.push(
+        ...this.check(
+          [...segments, 'parameters', String(index), 'schema'],
+          typed(textOf(value), parameter.schema),
+          `${parameter.in} parameter ${parameter.name}=${textOf(value)}`,
+        ),
+      )
     }
-    const bodyFields = Object.fromEntries(Object.entries(input).filter(([field, value]) => !described.has(field) && !pathNames.includes(field) && value !== undefined))
+    const bodyFields = Object.fromEntries(
+      Object.entries(input).filter(([field, value]) => !described.has(field) && !pathNames.includes(field) && value !== undefined),
+    )
     if (operation.requestBody) {
       const [mediaType] = Object.keys(operation.requestBody.content)
       findings.push(...this.check([...segments, 'requestBody', 'content', mediaType!, 'schema'], bodyFields, 'the request body'))
@@ -151,7 +167,9 @@ export class OpenApiConformance {
     if (!documented.content) {
       if (answer.text !== '') findings.push(`status ${answer.status} is documented without a body, but one came (${contentType})`)
     } else if (!contentType || !documented.content[contentType]) {
-      findings.push(`content type ${contentType} of status ${answer.status} is not documented (${Object.keys(documented.content).join(', ')})`)
+      findings.push(
+        `content type ${contentType} of status ${answer.status} is not documented (${Object.keys(documented.content).join(', ')})`,
+      )
     } else {
       let body: unknown = answer.text
       if (contentType.endsWith('json')) {
@@ -163,7 +181,9 @@ export class OpenApiConformance {
       }
       findings.push(...this.check([...responseSegments, 'content', contentType, 'schema'], body, `the ${answer.status} body`))
     }
-    const headers = Object.fromEntries(Object.entries(documented.headers ?? {}).map(([header, reference]) => [header.toLowerCase(), this.header(reference)]))
+    const headers = Object.fromEntries(
+      Object.entries(documented.headers ?? {}).map(([header, reference]) => [header.toLowerCase(), this.header(reference)]),
+    )
     for (const [header, description] of Object.entries(headers)) {
       const value = header === 'set-cookie' ? answer.headers.getSetCookie().join(', ') || null : answer.headers.get(header)
       if (value === null) {
@@ -171,7 +191,8 @@ export class OpenApiConformance {
         continue
       }
       const validate = this.ajv.compile(description.schema)
-      if (!validate(typed(value, description.schema))) findings.push(`header ${header}: ${value} does not match ${JSON.stringify(description.schema)}`)
+      if (!validate(typed(value, description.schema)))
+        findings.push(`header ${header}: ${value} does not match ${JSON.stringify(description.schema)}`)
     }
     for (const header of significantHeaders) {
       const present = header === 'set-cookie' ? answer.headers.getSetCookie().length > 0 : answer.headers.has(header)
@@ -182,7 +203,10 @@ export class OpenApiConformance {
 }
 
 /** Path and query string (GET, DELETE) or JSON body of a call of `name` with `input`. */
-export function requestOf(name: OperationName, input: Record<string, unknown>): { method: string; path: string; body?: Record<string, unknown> } {
+export function requestOf(
+  name: OperationName,
+  input: Record<string, unknown>,
+): { method: string; path: string; body?: Record<string, unknown> } {
   const definition = operations[name] as OperationDefinition
   const pathNames = pathParameterNames(definition.path)
   const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, parameter: string) => encodeURIComponent(String(input[parameter])))

@@ -33,7 +33,9 @@ export function discoverRoutes(app: Express): DiscoveredRoute[] {
 
 /** The contract's operation behind a routed method and full path (`/api/v1/...`). */
 export function operationOfRoute(method: string, routedPath: string): OperationDefinition {
-  const found = Object.values(operations).find((operation) => operation.method === method && `${apiBasePath}${operation.path}` === routedPath)
+  const found = Object.values(operations).find(
+    (operation) => operation.method === method && `${apiBasePath}${operation.path}` === routedPath,
+  )
   if (!found) throw new Error(`route ${method} ${routedPath} is not in the contract`)
   return found
 }

@@ -18,7 +18,12 @@ export interface SeededTenant {
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest()
 
-async function insert(client: DbClient, rows: Record<string, QueryResultRow[]>, table: string, values: Record<string, unknown>): Promise<QueryResultRow> {
+async function insert(
+  client: DbClient,
+  rows: Record<string, QueryResultRow[]>,
+  table: string,
+  values: Record<string, unknown>,
+): Promise<QueryResultRow> {
   const columns = Object.keys(values)
   const result = await client.query(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING *`,
@@ -33,10 +38,10 @@ export async function seedTenant(pools: Pick<DatabasePools, 'app'>, label: strin
   const tenantId = randomUUID()
   const slug = `${label}-${randomBytes(3).toString('hex')}`
   const user = await inTransaction(pools.app, {}, async (client) => {
-    const result = await client.query<{ id: string }>(
-      'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id',
-      [`${slug}@example.test`, '$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder'],
-    )
+    const result = await client.query<{ id: string }>('INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id', [
+      `${slug}@example.test`,
+      '$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder',
+    ])
     return result.rows[0]!.id
   })
   const rows: Record<string, QueryResultRow[]> = {}
@@ -50,8 +55,20 @@ export async function seedTenant(pools: Pick<DatabasePools, 'app'>, label: strin
       token_hash: sha256(`invite-${slug}`),
       expires_at: new Date(Date.now() + 7 * 86_400_000),
     })
-    await insert(client, rows, 'api_keys', { tenant_id: tenantId, name: `key ${label}`, prefix: 'lmn_abcd', key_hash: sha256(`key-${slug}`), scopes: ['tenant:read'] })
-    await insert(client, rows, 'integrations', { tenant_id: tenantId, provider: 'slack', label: `slack ${label}`, secret_ciphertext: randomBytes(48), key_version: 1 })
+    await insert(client, rows, 'api_keys', {
+      tenant_id: tenantId,
+      name: `key ${label}`,
+      prefix: 'lmn_abcd',
+      key_hash: sha256(`key-${slug}`),
+      scopes: ['tenant:read'],
+    })
+    await insert(client, rows, 'integrations', {
+      tenant_id: tenantId,
+      provider: 'slack',
+      label: `slack ${label}`,
+      secret_ciphertext: randomBytes(48),
+      key_version: 1,
+    })
     await writeAudit(client, {
       tenantId,
       action: 'tenant.created',

@@ -47,13 +47,18 @@ export async function buildTenantWorld(database: TestDatabase, server: TestServe
     }
   })
   const clients = { owner } as TenantWorld['clients']
-  for (const name of ['admin', 'member', 'viewer', 'outsider'] as const) clients[name] = await signIn(server, `${label}-${name}@example.test`)
+  for (const name of ['admin', 'member', 'viewer', 'outsider'] as const)
+    clients[name] = await signIn(server, `${label}-${name}@example.test`)
   const keys = {} as TenantWorld['keys']
   for (const scope of apiKeyScopes) {
-    const created = await owner.request<{ key: string }>('POST', `/tenants/${tenantA}/api-keys`, { body: { name: `key ${scope}`, scopes: [scope] } })
+    const created = await owner.request<{ key: string }>('POST', `/tenants/${tenantA}/api-keys`, {
+      body: { name: `key ${scope}`, scopes: [scope] },
+    })
     if (created.status !== 201) throw new Error(`key creation failed: ${created.text}`)
     keys[scope] = created.body.key
   }
-  const keyB = (await ownerB.request<{ key: string }>('POST', `/tenants/${tenantB}/api-keys`, { body: { name: 'key of B', scopes: [...apiKeyScopes] } })).body.key
+  const keyB = (
+    await ownerB.request<{ key: string }>('POST', `/tenants/${tenantB}/api-keys`, { body: { name: 'key of B', scopes: [...apiKeyScopes] } })
+  ).body.key
   return { tenantA, tenantB, clients, ownerB, keys, keyB, userIds }
 }

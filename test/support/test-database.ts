@@ -3,7 +3,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, inject } from 'vitest'
-import { connectAdmin, createDatabasePools, quoteIdentifier, withDatabaseName, type AdminClient, type DatabasePools } from '../../src/server/db/pools.js'
+import {
+  connectAdmin,
+  createDatabasePools,
+  quoteIdentifier,
+  withDatabaseName,
+  type AdminClient,
+  type DatabasePools,
+} from '../../src/server/db/pools.js'
 import { templateDatabaseName, testPasswords } from './test-settings.js'
 
 export interface TestDatabase {

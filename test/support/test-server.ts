@@ -79,7 +79,10 @@ export function useTestServer(database: () => TestDatabase, options: { requestsP
   }
 }
 
-export async function createUser(database: TestDatabase, user: { email: string; password: string; platformAdmin?: boolean }): Promise<string> {
+export async function createUser(
+  database: TestDatabase,
+  user: { email: string; password: string; platformAdmin?: boolean },
+): Promise<string> {
   const passwordHash = await hashPassword(user.password)
   return inTransaction(database.pools.maintenance, {}, async (client) => {
     const result = await client.query<{ id: string }>(
@@ -162,11 +165,18 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, body: parsed as T, text }
   }
 
-  async login(email: string, password: string): Promise<ApiAnswer<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>> {
-    const answer = await this.request<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>('POST', '/auth/login', {
-      body: { email, password },
-      auth: null,
-    })
+  async login(
+    email: string,
+    password: string,
+  ): Promise<ApiAnswer<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>> {
+    const answer = await this.request<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>(
+      'POST',
+      '/auth/login',
+      {
+        body: { email, password },
+        auth: null,
+      },
+    )
     if (answer.status === 200) this.accessToken = answer.body.accessToken
     return answer
   }

@@ -32,7 +32,10 @@ export const adminAuditHandlers = {
     const call = operatorCall(context)
     return auditedOperatorRead(call, 'audit log search', async (client) => {
       const page = await auditPage(client, context.deps.cursorKey, input)
-      return readResult(page, page.items.map((item) => item.tenantId))
+      return readResult(
+        page,
+        page.items.map((item) => item.tenantId),
+      )
     })
   },
 
@@ -60,14 +63,20 @@ export const adminAuditHandlers = {
     const call = operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, accessLogScope, input.cursor) : null
     const { bind, values } = parameterBinder()
-    const conditions = ["l.action IN ('operator.read', 'operator.write')", ...auditConditions({ tenantId: input.tenantId, actorId: input.operatorId }, bind).map((condition) => `l.${condition}`)]
+    const conditions = [
+      "l.action IN ('operator.read', 'operator.write')",
+      ...auditConditions({ tenantId: input.tenantId, actorId: input.operatorId }, bind).map((condition) => `l.${condition}`),
+    ]
     if (after) conditions.push(`(l.at, l.id) < (${bind(after.key, 'timestamptz')}, ${bind(after.id, 'bigint')})`)
     const text = `SELECT l.id, l.at, l.at::text AS at_key, l.tenant_id, t.name AS tenant_name, l.actor_id, l.actor_name, l.action, l.reason, l.metadata->>'what' AS what
                     FROM audit_logs l LEFT JOIN tenants t ON t.id = l.tenant_id
                    WHERE ${conditions.join(' AND ')} ORDER BY l.at DESC, l.id DESC LIMIT ${bind(input.limit + 1, 'int')}`
     const rows = await auditedOperatorRead(call, 'operator access log', async (client) => {
       const found = (await client.query<AccessLogRow>(text, values)).rows
-      return readResult(found, found.slice(0, input.limit).map((row) => row.tenant_id))
+      return readResult(
+        found,
+        found.slice(0, input.limit).map((row) => row.tenant_id),
+      )
     })
     const page = rows.slice(0, input.limit)
     const last = page.at(-1)
@@ -82,7 +91,8 @@ export const adminAuditHandlers = {
         reason: row.reason,
         what: row.what,
       })),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(context.deps.cursorKey, accessLogScope, { key: last.at_key, id: last.id }) : null,
+      nextCursor:
+        rows.length > input.limit && last ? encodeCursor(context.deps.cursorKey, accessLogScope, { key: last.at_key, id: last.id }) : null,
     }
   },
 } satisfies DomainHandlers

@@ -26,12 +26,25 @@ export const adminPostureHandlers = {
         )
       ).rows
       const policies = (
-        await client.query<{ tablename: string; policyname: string; cmd: string; roles: string[] | string; qual: string | null; with_check: string | null }>(
+        await client.query<{
+          tablename: string
+          policyname: string
+          cmd: string
+          roles: string[] | string
+          qual: string | null
+          with_check: string | null
+        }>(
           "SELECT tablename, policyname, cmd, roles, qual, with_check FROM pg_policies WHERE schemaname = 'limena' ORDER BY tablename, policyname",
         )
       ).rows
       const appendAudit = (
-        await client.query<{ security_definer: boolean; config: string[] | null; owner: string; owner_can_login: boolean; executors: string[] }>(
+        await client.query<{
+          security_definer: boolean
+          config: string[] | null
+          owner: string
+          owner_can_login: boolean
+          executors: string[]
+        }>(
           `SELECT p.prosecdef AS security_definer, p.proconfig AS config, r.rolname::text AS owner, r.rolcanlogin AS owner_can_login,
                   ARRAY(SELECT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(acl.grantee)::text END
                           FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl
@@ -59,7 +72,9 @@ export const adminPostureHandlers = {
           [roleNamesShown, privileges],
         )
       ).rows
-      const migrations = (await client.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version')).rows.map((row) => row.name)
+      const migrations = (await client.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version')).rows.map(
+        (row) => row.name,
+      )
 
       const tablesOut = tables.map((table) => ({
         name: table.name,
@@ -78,7 +93,8 @@ export const adminPostureHandlers = {
       }))
       const rolesOut = roles.map((role) => {
         const byTable = new Map<string, string[]>()
-        for (const grant of grants.filter((entry) => entry.role === role.rolname)) byTable.set(grant.table, [...(byTable.get(grant.table) ?? []), grant.privilege])
+        for (const grant of grants.filter((entry) => entry.role === role.rolname))
+          byTable.set(grant.table, [...(byTable.get(grant.table) ?? []), grant.privilege])
         return {
           name: role.rolname,
           canLogin: role.rolcanlogin,
@@ -88,21 +104,35 @@ export const adminPostureHandlers = {
         }
       })
       const keys = context.deps.keyAges()
-      const privilegesOf = (role: string, table: string) => rolesOut.find((entry) => entry.name === role)?.grants.find((grant) => grant.table === table)?.privileges ?? []
-      const unprotected = tablesOut.filter((table) => !globalTables.includes(table.name) && !(table.rlsEnabled && table.rlsForced)).map((table) => table.name)
+      const privilegesOf = (role: string, table: string) =>
+        rolesOut.find((entry) => entry.name === role)?.grants.find((grant) => grant.table === table)?.privileges ?? []
+      const unprotected = tablesOut
+        .filter((table) => !globalTables.includes(table.name) && !(table.rlsEnabled && table.rlsForced))
+        .map((table) => table.name)
       const unsafeRoles = rolesOut.filter((role) => role.superuser || role.bypassRls).map((role) => role.name)
-      const readonlyWrites = rolesOut.find((role) => role.name === roleNames.readonly)?.grants.filter((grant) => grant.privileges.some((privilege) => privilege !== 'SELECT')) ?? []
+      const readonlyWrites =
+        rolesOut
+          .find((role) => role.name === roleNames.readonly)
+          ?.grants.filter((grant) => grant.privileges.some((privilege) => privilege !== 'SELECT')) ?? []
       const appAuditPrivileges = privilegesOf(roleNames.app, 'audit_logs')
       const directAuditWrites = [roleNames.app, roleNames.maintenance].flatMap((role) =>
-        ['audit_logs', 'audit_chain_heads'].flatMap((table) => privilegesOf(role, table).filter((privilege) => privilege !== 'SELECT').map((privilege) => `${role} ${privilege} on ${table}`)),
+        ['audit_logs', 'audit_chain_heads'].flatMap((table) =>
+          privilegesOf(role, table)
+            .filter((privilege) => privilege !== 'SELECT')
+            .map((privilege) => `${role} ${privilege} on ${table}`),
+        ),
       )
       const appendProblems = !appendAudit
         ? ['append_audit is missing']
         : [
             ...(appendAudit.security_definer ? [] : ['append_audit is not SECURITY DEFINER']),
             ...(appendAudit.owner_can_login ? [`its owner ${appendAudit.owner} can log in`] : []),
-            ...(/^search_path=.*\bpg_temp$/.test(appendAudit.config?.find((setting) => setting.startsWith('search_path=')) ?? '') ? [] : ['its search_path is not fixed with pg_temp last']),
-            ...appendAudit.executors.filter((role) => role !== roleNames.app && role !== roleNames.maintenance).map((role) => `${role} may execute it`),
+            ...(/^search_path=.*\bpg_temp$/.test(appendAudit.config?.find((setting) => setting.startsWith('search_path=')) ?? '')
+              ? []
+              : ['its search_path is not fixed with pg_temp last']),
+            ...appendAudit.executors
+              .filter((role) => role !== roleNames.app && role !== roleNames.maintenance)
+              .map((role) => `${role} may execute it`),
             ...directAuditWrites,
           ]
       const dueKeys = keys.filter((key) => key.rotationDue && !key.retired)
@@ -112,9 +142,23 @@ export const adminPostureHandlers = {
         keys,
         migrations: { applied: migrations, latest: migrations.at(-1) ?? null },
         guarantees: [
-          { name: 'Every tenant table has row-level security enabled and forced', holds: unprotected.length === 0, detail: unprotected.length ? `not forced: ${unprotected.join(', ')}` : `${tablesOut.filter((table) => table.tenantScoped).length} tenant tables checked` },
-          { name: 'No limena role is superuser or bypasses RLS', holds: unsafeRoles.length === 0, detail: unsafeRoles.length ? `unsafe: ${unsafeRoles.join(', ')}` : `${rolesOut.length} roles checked` },
-          { name: 'The audit log is append-only for the app role', holds: appAuditPrivileges.every((privilege) => ['SELECT', 'INSERT'].includes(privilege)), detail: `limena_app on audit_logs: ${appAuditPrivileges.join(', ') || 'none'}` },
+          {
+            name: 'Every tenant table has row-level security enabled and forced',
+            holds: unprotected.length === 0,
+            detail: unprotected.length
+              ? `not forced: ${unprotected.join(', ')}`
+              : `${tablesOut.filter((table) => table.tenantScoped).length} tenant tables checked`,
+          },
+          {
+            name: 'No limena role is superuser or bypasses RLS',
+            holds: unsafeRoles.length === 0,
+            detail: unsafeRoles.length ? `unsafe: ${unsafeRoles.join(', ')}` : `${rolesOut.length} roles checked`,
+          },
+          {
+            name: 'The audit log is append-only for the app role',
+            holds: appAuditPrivileges.every((privilege) => ['SELECT', 'INSERT'].includes(privilege)),
+            detail: `limena_app on audit_logs: ${appAuditPrivileges.join(', ') || 'none'}`,
+          },
           {
             name: 'Audit rows are appended only through append_audit',
             holds: appendProblems.length === 0,
@@ -122,8 +166,18 @@ export const adminPostureHandlers = {
               ? appendProblems.join('; ')
               : `SECURITY DEFINER of ${appendAudit!.owner} (cannot log in), fixed search_path, executable by ${appendAudit!.executors.join(', ')}; they only read audit_logs and audit_chain_heads`,
           },
-          { name: 'The read-only operator role cannot write', holds: readonlyWrites.length === 0, detail: readonlyWrites.length ? `writes on ${readonlyWrites.map((grant) => grant.table).join(', ')}` : 'SELECT only' },
-          { name: 'Keys are younger than 90 days', holds: dueKeys.length === 0, detail: dueKeys.length ? `rotate: ${dueKeys.map((key) => `${key.kind} ${key.id} (${key.ageDays} days)`).join(', ')}` : 'all keys within 90 days or of unknown age' },
+          {
+            name: 'The read-only operator role cannot write',
+            holds: readonlyWrites.length === 0,
+            detail: readonlyWrites.length ? `writes on ${readonlyWrites.map((grant) => grant.table).join(', ')}` : 'SELECT only',
+          },
+          {
+            name: 'Keys are younger than 90 days',
+            holds: dueKeys.length === 0,
+            detail: dueKeys.length
+              ? `rotate: ${dueKeys.map((key) => `${key.kind} ${key.id} (${key.ageDays} days)`).join(', ')}`
+              : 'all keys within 90 days or of unknown age',
+          },
         ],
       }
       return readResult(posture, [])

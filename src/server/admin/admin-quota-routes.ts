@@ -30,8 +30,10 @@ export const adminQuotaHandlers = {
       })
       await setCaps(client, input.tenantId, input)
       const changes: Record<string, { before: unknown; after: unknown }> = {}
-      if (before.velocity_per_hour !== input.velocityPerHour) changes.velocityPerHour = { before: before.velocity_per_hour, after: input.velocityPerHour }
-      if (Number(before.monthly_token_ceiling) !== input.monthlyTokenCeiling) changes.monthlyTokenCeiling = { before: Number(before.monthly_token_ceiling), after: input.monthlyTokenCeiling }
+      if (before.velocity_per_hour !== input.velocityPerHour)
+        changes.velocityPerHour = { before: before.velocity_per_hour, after: input.velocityPerHour }
+      if (Number(before.monthly_token_ceiling) !== input.monthlyTokenCeiling)
+        changes.monthlyTokenCeiling = { before: Number(before.monthly_token_ceiling), after: input.monthlyTokenCeiling }
       await writeAudit(client, {
         tenantId: input.tenantId,
         action: 'ai.quota_changed',
@@ -58,7 +60,11 @@ export const adminQuotaHandlers = {
         reason: call.reason,
         metadata: { what: `reset ${input.kind} quota` },
       })
-      const trips = await resetWindow(client, input.tenantId, input.kind, { id: call.actor.id!, name: call.actor.name, reason: call.reason })
+      const trips = await resetWindow(client, input.tenantId, input.kind, {
+        id: call.actor.id!,
+        name: call.actor.name,
+        reason: call.reason,
+      })
       await writeAudit(client, {
         tenantId: input.tenantId,
         action: 'ai.quota_reset',
@@ -77,7 +83,9 @@ export const adminQuotaHandlers = {
     const { email, tenantIds } = await withOperatorRead(context.deps.pools, async (client) => {
       const user = (await client.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [input.userId])).rows[0]
       if (!user) throw problems.notFound('no such user')
-      const memberships = (await client.query<{ tenant_id: string }>('SELECT tenant_id FROM memberships WHERE user_id = $1 ORDER BY tenant_id', [input.userId])).rows
+      const memberships = (
+        await client.query<{ tenant_id: string }>('SELECT tenant_id FROM memberships WHERE user_id = $1 ORDER BY tenant_id', [input.userId])
+      ).rows
       return { email: user.email, tenantIds: memberships.map((row) => row.tenant_id) }
     })
     const revokedSessions = await withMaintenance(context.deps.pools, undefined, async (client) => {

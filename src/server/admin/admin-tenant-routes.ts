@@ -67,7 +67,11 @@ export function directoryRowToApi(row: DirectoryRow) {
   }
 }
 
-async function directoryRows(client: DbClient, where: { tenantId?: string; q?: string; after?: { key: string; id: string } | null }, limit: number): Promise<DirectoryRow[]> {
+async function directoryRows(
+  client: DbClient,
+  where: { tenantId?: string; q?: string; after?: { key: string; id: string } | null },
+  limit: number,
+): Promise<DirectoryRow[]> {
   const { bind, values } = parameterBinder()
   const conditions: string[] = []
   if (where.tenantId) conditions.push(`t.id = ${bind(where.tenantId, 'uuid')}`)
@@ -86,13 +90,19 @@ export const adminTenantHandlers = {
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, directoryCursorScope, input.cursor) : null
     const rows = await auditedOperatorRead(call, 'tenant directory', async (client) => {
       const found = await directoryRows(client, { q: input.q, after }, input.limit + 1)
-      return readResult(found, found.slice(0, input.limit).map((row) => row.id))
+      return readResult(
+        found,
+        found.slice(0, input.limit).map((row) => row.id),
+      )
     })
     const page = rows.slice(0, input.limit)
     const last = page.at(-1)
     return {
       items: page.map(directoryRowToApi),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(context.deps.cursorKey, directoryCursorScope, { key: last.name.toLowerCase(), id: last.id }) : null,
+      nextCursor:
+        rows.length > input.limit && last
+          ? encodeCursor(context.deps.cursorKey, directoryCursorScope, { key: last.name.toLowerCase(), id: last.id })
+          : null,
     }
   },
 

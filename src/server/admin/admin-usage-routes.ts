@@ -23,7 +23,9 @@ export const adminUsageHandlers = {
     const from = input.from ? new Date(input.from) : new Date(to.getTime() - (input.bucket === 'hour' ? 48 : 30) * bucketMillis)
     if (from >= to) throw problems.badRequest('"from" must be before "to"', [{ path: 'from', message: 'must be before to' }])
     if ((to.getTime() - from.getTime()) / bucketMillis > maximumBuckets) {
-      throw problems.badRequest(`that range has more than ${maximumBuckets} ${input.bucket} buckets; use day buckets or a shorter range`, [{ path: 'bucket', message: 'too many buckets' }])
+      throw problems.badRequest(`that range has more than ${maximumBuckets} ${input.bucket} buckets; use day buckets or a shorter range`, [
+        { path: 'bucket', message: 'too many buckets' },
+      ])
     }
     const range = [from.toISOString(), to.toISOString()]
     return auditedOperatorRead(call, `AI usage ${range[0]} to ${range[1]}`, async (client) => {
@@ -49,7 +51,10 @@ export const adminUsageHandlers = {
         )
       ).rows
       const index = new Map(buckets.map((bucket, position) => [bucket, position]))
-      const series = [...top.map((row) => ({ tenantId: row.tenant_id, tenantName: row.name })), { tenantId: null, tenantName: 'Other tenants' }].map((entry) => ({
+      const series = [
+        ...top.map((row) => ({ tenantId: row.tenant_id, tenantName: row.name })),
+        { tenantId: null, tenantName: 'Other tenants' },
+      ].map((entry) => ({
         ...entry,
         tokens: buckets.map(() => 0),
         calls: buckets.map(() => 0),
@@ -81,13 +86,20 @@ export const adminUsageHandlers = {
         )
       ).rows
       // Totals and "Other tenants" carry every tenant with usage in the range; read in the same snapshot.
-      const contributing = (await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2', range)).rows
+      const contributing = (
+        await client.query<{ tenant_id: string }>(
+          'SELECT DISTINCT tenant_id FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2',
+          range,
+        )
+      ).rows
       const answer = {
         bucket: input.bucket,
         from: range[0]!,
         to: range[1]!,
         buckets,
-        series: series.filter((entry) => entry.tenantId !== null || entry.tokens.some((value) => value > 0) || entry.calls.some((value) => value > 0)),
+        series: series.filter(
+          (entry) => entry.tenantId !== null || entry.tokens.some((value) => value > 0) || entry.calls.some((value) => value > 0),
+        ),
         totals: { tokens: totalTokens, calls: totalCalls },
         nearCeiling: nearCeiling.map((row) => ({
           tenantId: row.tenant_id,
@@ -98,7 +110,10 @@ export const adminUsageHandlers = {
         })),
         trips: trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
       }
-      return readResult(answer, [...contributing, ...top, ...nearCeiling, ...trips].map((row) => row.tenant_id))
+      return readResult(
+        answer,
+        [...contributing, ...top, ...nearCeiling, ...trips].map((row) => row.tenant_id),
+      )
     })
   },
 } satisfies DomainHandlers

@@ -59,7 +59,11 @@ async function recordOperatorRead(call: OperatorCall, tenantIds: readonly string
 }
 
 /** The one audited operator read: read once, record the tenants of that result, then show it. */
-export async function auditedOperatorRead<T>(call: OperatorCall, what: string, read: (client: DbClient) => Promise<OperatorReadResult<T>>): Promise<T> {
+export async function auditedOperatorRead<T>(
+  call: OperatorCall,
+  what: string,
+  read: (client: DbClient) => Promise<OperatorReadResult<T>>,
+): Promise<T> {
   return inTransaction(call.context.deps.pools.readonly, { readOnly: true, firstStatement: oneSnapshot }, async (client) => {
     const result = await read(client)
     await recordOperatorRead(call, [...new Set(result.tenantIds)], what)

@@ -27,7 +27,9 @@ export function auditConditions(filters: Omit<AuditFilters, 'limit' | 'cursor'> 
   const conditions: string[] = []
   if (filters.tenantId) conditions.push(`tenant_id = ${bind(filters.tenantId, 'uuid')}`)
   if (filters.action) {
-    conditions.push(filters.action.endsWith('.*') ? `action LIKE ${bind(`${filters.action.slice(0, -2)}.%`)}` : `action = ${bind(filters.action)}`)
+    conditions.push(
+      filters.action.endsWith('.*') ? `action LIKE ${bind(`${filters.action.slice(0, -2)}.%`)}` : `action = ${bind(filters.action)}`,
+    )
   }
   if (filters.actorId) conditions.push(`actor_id = ${bind(filters.actorId, 'uuid')}`)
   if (filters.from) conditions.push(`at >= ${bind(filters.from, 'timestamptz')}`)

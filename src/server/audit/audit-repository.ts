@@ -88,8 +88,24 @@ export async function searchAuditLogs(
 const literal: Bind = (value, cast) => `${quoteLiteral(String(value))}${cast ? `::${cast}` : ''}`
 
 export const auditCsvColumns = [
-  'id', 'at', 'tenant_id', 'action', 'actor_type', 'actor_id', 'actor_name', 'target_type', 'target_id', 'target_name',
-  'ip', 'user_agent', 'request_id', 'reason', 'changes', 'metadata', 'seq', 'hash',
+  'id',
+  'at',
+  'tenant_id',
+  'action',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'target_type',
+  'target_id',
+  'target_name',
+  'ip',
+  'user_agent',
+  'request_id',
+  'reason',
+  'changes',
+  'metadata',
+  'seq',
+  'hash',
 ] as const
 type AuditCsvColumn = (typeof auditCsvColumns)[number]
 
@@ -134,7 +150,11 @@ const auditCsvHeader = `${auditCsvColumns.map((column) => `"${column}"`).join(',
  * Streams the matching rows as CSV into `destination`, every cell quoted (RFC 4180) so a comma,
  * quote, `;` or line break inside a value stays in its cell. An abandoned stream cuts the connection.
  */
-export async function streamAuditCsv(client: DbClient, filters: Omit<AuditFilters, 'limit' | 'cursor'> & { tenantId?: string }, destination: Writable): Promise<void> {
+export async function streamAuditCsv(
+  client: DbClient,
+  filters: Omit<AuditFilters, 'limit' | 'cursor'> & { tenantId?: string },
+  destination: Writable,
+): Promise<void> {
   const conditions = auditConditions(filters, literal)
   const query = `COPY (
       SELECT ${auditCsvColumns.map((column) => `coalesce(${auditCsvCells[column]}, '') AS ${column}`).join(', ')}

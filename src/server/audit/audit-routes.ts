@@ -45,6 +45,8 @@ export const auditHandlers = {
       }),
     )
     startCsvDownload(response, `audit-${tenant.id}`)
-    await withTenant(deps.pools.app, tenant.id, (client) => streamAuditCsv(client, { ...filters, tenantId: tenant.id }, response), { readOnly: true })
+    await withTenant(deps.pools.app, tenant.id, (client) => streamAuditCsv(client, { ...filters, tenantId: tenant.id }, response), {
+      readOnly: true,
+    })
   },
 } satisfies DomainHandlers

@@ -61,7 +61,8 @@ function jsonWithoutNul(value: unknown): string | null {
   return JSON.stringify(value).replace(/\\u0000/g, '\\ufffd')
 }
 
-const truncate = (value: string | null | undefined, length: number): string | null => (value == null ? null : value.replaceAll('\u0000', '\ufffd').slice(0, length))
+const truncate = (value: string | null | undefined, length: number): string | null =>
+  value == null ? null : value.replaceAll('\u0000', '\ufffd').slice(0, length)
 
 function auditArguments(event: AuditEvent): unknown[] {
   return [
@@ -82,7 +83,8 @@ function auditArguments(event: AuditEvent): unknown[] {
   ]
 }
 
-const appendCall = 'SELECT audit_id AS id, audit_seq AS seq, audit_at AS at FROM append_audit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)'
+const appendCall =
+  'SELECT audit_id AS id, audit_seq AS seq, audit_at AS at FROM append_audit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)'
 
 /**
  * Appends one row to the tenant's chain (in append_audit, migration 0009): bump the chain head
@@ -95,7 +97,11 @@ export async function writeAudit(client: DbClient, event: AuditEvent): Promise<W
 }
 
 /** One event into several tenants' logs, on one transaction (operator reads across tenants). */
-export async function writeAuditToTenants(client: DbClient, tenantIds: readonly string[], event: Omit<AuditEvent, 'tenantId'>): Promise<number> {
+export async function writeAuditToTenants(
+  client: DbClient,
+  tenantIds: readonly string[],
+  event: Omit<AuditEvent, 'tenantId'>,
+): Promise<number> {
   const unique = [...new Set(tenantIds)].sort()
   if (unique.length === 0) return 0
   const [, ...rest] = auditArguments({ ...event, tenantId: unique[0]! })

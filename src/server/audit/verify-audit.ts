@@ -44,7 +44,16 @@ export async function verifyAuditChains(client: DbClient, tenantId?: string): Pr
     `SELECT count(DISTINCT tenant_id) AS tenants, count(*) AS rows FROM audit_logs ${scope}`,
     parameters,
   )
-  const firstBroken = await client.query<{ tenant_id: string; seq: string; id: string; digest_ok: boolean; link_ok: boolean; seq_ok: boolean; at: string; previous_at: string | null }>(
+  const firstBroken = await client.query<{
+    tenant_id: string
+    seq: string
+    id: string
+    digest_ok: boolean
+    link_ok: boolean
+    seq_ok: boolean
+    at: string
+    previous_at: string | null
+  }>(
     `SELECT DISTINCT ON (checked.tenant_id) checked.tenant_id, checked.seq, checked.id, digest_ok, link_ok, seq_ok,
             ${isoMicroseconds('checked.at')} AS at, ${isoMicroseconds('previous_at')} AS previous_at
        FROM (SELECT tenant_id, seq, id, at,
@@ -79,7 +88,8 @@ export async function verifyAuditChains(client: DbClient, tenantId?: string): Pr
     parameters,
   )
   for (const head of heads.rows) {
-    if (!broken.some((link) => link.tenantId === head.tenant_id)) broken.push({ tenantId: head.tenant_id, seq: null, auditId: null, problem: 'head_mismatch' })
+    if (!broken.some((link) => link.tenantId === head.tenant_id))
+      broken.push({ tenantId: head.tenant_id, seq: null, auditId: null, problem: 'head_mismatch' })
   }
   return { tenantsChecked: Number(counts.rows[0]!.tenants), rowsChecked: Number(counts.rows[0]!.rows), broken }
 }

@@ -55,7 +55,13 @@ export const authHandlers = {
 
   async me({ deps, principal }) {
     if (principal.kind === 'api_key') {
-      const live = await withTenant(deps.pools.app, principal.tenantId, async (client) => (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [principal.tenantId])).rows[0]?.live === true, { readOnly: true })
+      const live = await withTenant(
+        deps.pools.app,
+        principal.tenantId,
+        async (client) =>
+          (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [principal.tenantId])).rows[0]?.live === true,
+        { readOnly: true },
+      )
       if (!live) throw problems.notFound('the tenant of this API key was deleted')
       return { kind: 'api_key', keyId: principal.keyId, tenantId: principal.tenantId, scopes: principal.scopes }
     }

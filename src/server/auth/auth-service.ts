@@ -55,7 +55,12 @@ export interface AuthEvent {
 }
 
 /** Writes one auth event into the log of every tenant `user` belongs to, on the caller's transaction. */
-async function auditForUser(client: DbClient, user: Pick<UserRow, 'id' | 'email'>, event: AuthEvent, meta: AuditRequestMeta): Promise<void> {
+async function auditForUser(
+  client: DbClient,
+  user: Pick<UserRow, 'id' | 'email'>,
+  event: AuthEvent,
+  meta: AuditRequestMeta,
+): Promise<void> {
   const memberships = await listUserMemberships(client, user.id)
   for (const membership of memberships) {
     await switchTenant(client, membership.tenant_id)
@@ -81,7 +86,11 @@ export interface IssuedSession {
   csrfToken: string
 }
 
-export async function login(deps: ServerDependencies, credentials: { email: string; password: string }, meta: AuditRequestMeta): Promise<IssuedSession> {
+export async function login(
+  deps: ServerDependencies,
+  credentials: { email: string; password: string },
+  meta: AuditRequestMeta,
+): Promise<IssuedSession> {
   const account = normaliseEmail(credentials.email)
   const ip = meta.ip ?? 'unknown'
   await assertLoginAllowed(deps.rateLimits, ip, account)
@@ -93,9 +102,9 @@ export async function login(deps: ServerDependencies, credentials: { email: stri
     if (user) {
       // After the answer, so a known email costs no more time than an unknown one.
       setImmediate(() => {
-        inTransaction(deps.pools.app, { userId: user.id }, (client) => auditForUser(client, user, { action: 'auth.login_failed', metadata: { reason: 'wrong_password' } }, meta)).catch(
-          (error: Error) => deps.log.error({ err: { message: error.message } }, 'could not audit a failed sign-in'),
-        )
+        inTransaction(deps.pools.app, { userId: user.id }, (client) =>
+          auditForUser(client, user, { action: 'auth.login_failed', metadata: { reason: 'wrong_password' } }, meta),
+        ).catch((error: Error) => deps.log.error({ err: { message: error.message } }, 'could not audit a failed sign-in'))
       })
     }
     throw problems.unauthorized('wrong email or password')
@@ -134,7 +143,8 @@ async function openSession(
   }
 }
 
-const invalidInvitation = () => problems.badRequest('this invitation is not valid: it was used, declined, revoked or has expired; ask for a new one')
+const invalidInvitation = () =>
+  problems.badRequest('this invitation is not valid: it was used, declined, revoked or has expired; ask for a new one')
 const existingAccount = () =>
   problems.conflict('this email already has an account: sign in to it and accept the invitation from your pending invitations')
 
@@ -145,13 +155,30 @@ const existingAccount = () =>
  * (GET /me/invitations) — so the token can never be used to guess a password. Single use: the
  * invitation is closed in the same transaction.
  */
-export async function acceptInvite(deps: ServerDependencies, input: { token: string; password: string }, meta: AuditRequestMeta): Promise<IssuedSession> {
+export async function acceptInvite(
+  deps: ServerDependencies,
+  input: { token: string; password: string },
+  meta: AuditRequestMeta,
+): Promise<IssuedSession> {
   if (!/^lmi_[A-Za-z0-9_-]{43}$/.test(input.token)) throw invalidInvitation()
   const tokenHash = sha256(input.token)
-  const invitation = await inTransaction(deps.pools.app, { inviteTokenHash: tokenHash.toString('hex'), readOnly: true }, (client) => findInvitationByHash(client, tokenHash))
-  if (!invitation || invitation.accepted_at || invitation.revoked_at || invitation.declined_at || invitation.expires_at.getTime() <= Date.now()) throw invalidInvitation()
+  const invitation = await inTransaction(deps.pools.app, { inviteTokenHash: tokenHash.toString('hex'), readOnly: true }, (client) =>
+    findInvitationByHash(client, tokenHash),
+  )
+  if (
+    !invitation ||
+    invitation.accepted_at ||
+    invitation.revoked_at ||
+    invitation.declined_at ||
+    invitation.expires_at.getTime() <= Date.now()
+  )
+    throw invalidInvitation()
   const accountExists = async (): Promise<boolean> =>
-    (await inTransaction(deps.pools.app, { readOnly: true }, (client) => client.query('SELECT 1 FROM users WHERE email = $1', [invitation.email]))).rowCount !== 0
+    (
+      await inTransaction(deps.pools.app, { readOnly: true }, (client) =>
+        client.query('SELECT 1 FROM users WHERE email = $1', [invitation.email]),
+      )
+    ).rowCount !== 0
   if (await accountExists()) throw existingAccount()
   const problem = passwordProblem(input.password)
   if (problem) throw problems.badRequest(problem, [{ path: 'password', message: problem }])
@@ -159,10 +186,17 @@ export async function acceptInvite(deps: ServerDependencies, input: { token: str
   let user: UserRow
   try {
     user = await withTenant(deps.pools.app, invitation.tenant_id, async (client) => {
-      if (!(await client.query('SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL', [invitation.tenant_id])).rowCount) throw invalidInvitation()
+      if (!(await client.query('SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL', [invitation.tenant_id])).rowCount)
+        throw invalidInvitation()
       const joined = await insertUser(client, { email: invitation.email, passwordHash })
       if (!(await closeInvitation(client, { tenantId: invitation.tenant_id, id: invitation.id }, 'accepted'))) throw invalidInvitation()
-      await joinByInvitation(client, { tenantId: invitation.tenant_id, invitationId: invitation.id, role: invitation.role, user: joined, meta })
+      await joinByInvitation(client, {
+        tenantId: invitation.tenant_id,
+        invitationId: invitation.id,
+        role: invitation.role,
+        user: joined,
+        meta,
+      })
       return joined
     })
   } catch (error) {
@@ -209,7 +243,12 @@ export async function refresh(
     if (!(await markRefreshTokenUsed(client, session.tokenId))) return false
     const user = await findUserById(client, session.userId)
     if (!user) throw problems.unauthorized('the account is no longer active')
-    await insertRefreshToken(client, { familyId: session.familyId, userId: session.userId, tokenHash: next.hash, expiresAt: next.expiresAt })
+    await insertRefreshToken(client, {
+      familyId: session.familyId,
+      userId: session.userId,
+      tokenHash: next.hash,
+      expiresAt: next.expiresAt,
+    })
     return true
   })
   if (!rotated) return revokeForReuse(deps, session, meta)

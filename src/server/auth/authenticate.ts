@@ -22,7 +22,9 @@ import type { InFlightTracker } from '../http/in-flight.js'
 async function apiKeyPrincipal(pools: DatabasePools, presented: string): Promise<Principal> {
   if (!isWellFormedApiKey(presented)) throw problems.unauthorized('the API key is not valid')
   const keyHash = sha256(presented)
-  const row = await inTransaction(pools.app, { apiKeyHash: keyHash.toString('hex'), readOnly: true }, (client) => findApiKeyByHash(client, keyHash))
+  const row = await inTransaction(pools.app, { apiKeyHash: keyHash.toString('hex'), readOnly: true }, (client) =>
+    findApiKeyByHash(client, keyHash),
+  )
   if (!row || row.revoked_at) throw problems.unauthorized('the API key is not valid')
   await withTenant(pools.app, row.tenant_id, (client) => touchApiKey(client, row.tenant_id, row.id))
   const scopes = row.scopes.filter((scope): scope is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(scope))
@@ -49,19 +51,19 @@ export async function principalOf(request: Request, deps: AuthenticateDependenci
     throw problems.unauthorized('the access token is not valid or has expired')
   }
   // Outside the try: a database that cannot answer is a 503, not a 401 that signs the client out.
-  if (!(await deps.sessionRevocations.isActive(claims))) throw problems.unauthorized('this session has ended (signed out or revoked): sign in again')
+  if (!(await deps.sessionRevocations.isActive(claims)))
+    throw problems.unauthorized('this session has ended (signed out or revoked): sign in again')
   return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId }
 }
 
 export function installAuthenticate(app: Express, deps: AuthenticateDependencies & { inFlight: InFlightTracker }): void {
   app.use((request, _response, next) => {
     const finished = deps.inFlight.begin()
-    principalOf(request, deps).finally(finished).then(
-      (principal) => {
+    principalOf(request, deps)
+      .finally(finished)
+      .then((principal) => {
         request.principal = principal
         next()
-      },
-      next,
-    )
+      }, next)
   })
 }

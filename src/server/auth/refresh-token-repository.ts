@@ -36,7 +36,9 @@ export async function findRefreshToken(client: DbClient, tokenHash: Buffer): Pro
 
 /** Marks a token used; false when another request used (or revoked) it first. */
 export async function markRefreshTokenUsed(client: DbClient, id: string): Promise<boolean> {
-  const result = await client.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL', [id])
+  const result = await client.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL', [
+    id,
+  ])
   return result.rowCount === 1
 }
 

@@ -162,7 +162,9 @@ export function createSessionRevocations(options: {
 
   function pause(millis: number): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined
-    return Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, millis).unref()))]).finally(() => clearTimeout(timer))
+    return Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, millis).unref()))]).finally(() =>
+      clearTimeout(timer),
+    )
   }
 
   /** Connects, listens until the connection is lost, forgets, reconnects with backoff; until closed. */
@@ -177,7 +179,11 @@ export function createSessionRevocations(options: {
       } catch (error) {
         if (error instanceof PoolsClosedError) return
         failures += 1
-        if (failures === 1) log.warn({ err: { message: (error as Error).message } }, 'cannot listen for session revocations: every access token is checked against the database until it can')
+        if (failures === 1)
+          log.warn(
+            { err: { message: (error as Error).message } },
+            'cannot listen for session revocations: every access token is checked against the database until it can',
+          )
         continue
       }
       if (closing) {
@@ -197,13 +203,18 @@ export function createSessionRevocations(options: {
       forgetEverything()
       await listener.close()
       if (closing) return
-      log.warn({ err: { message: reason.message } }, 'lost the session revocation listener: every access token is checked against the database until it reconnects')
+      log.warn(
+        { err: { message: reason.message } },
+        'lost the session revocation listener: every access token is checked against the database until it reconnects',
+      )
       failures = 1
     }
   }
 
   // Should the loop ever fail, `listening` stays false: every check asks the database, which is safe.
-  const running = keepListening().catch((error: Error) => log.error({ err: { message: error.message } }, 'the session revocation listener stopped'))
+  const running = keepListening().catch((error: Error) =>
+    log.error({ err: { message: error.message } }, 'the session revocation listener stopped'),
+  )
 
   return {
     async isActive({ userId, sessionId }) {

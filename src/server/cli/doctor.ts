@@ -14,7 +14,13 @@ import { connectAdmin, roleNames, withDatabaseName, databaseNameOf } from '../db
 import { oneLineMessage } from '../platform/errors.js'
 import type { Logger } from '../platform/log.js'
 import { createKeychainVault, probeKeychain } from '../platform/keychain-vault.js'
-import { installFileName, readInstallRecord, resolveInstallSecrets, secretsFileName, type InstallSecrets } from '../secrets/install-secrets.js'
+import {
+  installFileName,
+  readInstallRecord,
+  resolveInstallSecrets,
+  secretsFileName,
+  type InstallSecrets,
+} from '../secrets/install-secrets.js'
 import { keyAges, keyRotationDays } from '../secrets/key-ages.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
@@ -32,7 +38,11 @@ async function fileModeCheck(path: string, name: string): Promise<DoctorCheck | 
   try {
     const info = await stat(path)
     const loose = (info.mode & 0o077) !== 0
-    return { status: loose ? 'fail' : 'ok', name, detail: `${path} mode ${modeOf(info.mode)}${loose ? ': group or others can read it; run chmod 600' : ''}` }
+    return {
+      status: loose ? 'fail' : 'ok',
+      name,
+      detail: `${path} mode ${modeOf(info.mode)}${loose ? ': group or others can read it; run chmod 600' : ''}`,
+    }
   } catch {
     return null
   }
@@ -43,7 +53,8 @@ export function keyAgeChecks(secrets: InstallSecrets, now: Date = new Date()): D
     .filter((key) => !key.retired)
     .map((key) => {
       const name = key.kind === 'encryption' ? 'encryption key age' : 'JWT signing key age'
-      if (key.ageDays === null) return { status: 'ok' as const, name, detail: 'from the environment; its age is not known here, rotate it every 90 days' }
+      if (key.ageDays === null)
+        return { status: 'ok' as const, name, detail: 'from the environment; its age is not known here, rotate it every 90 days' }
       return {
         status: key.rotationDue ? ('warn' as const) : ('ok' as const),
         name,
@@ -58,9 +69,17 @@ export async function runDoctor(config: LimenaConfig, log: Logger): Promise<Doct
     await access(config.dataDir, constants.W_OK | constants.X_OK)
     const info = await stat(config.dataDir)
     const writableByOthers = (info.mode & 0o022) !== 0
-    checks.push({ status: writableByOthers ? 'fail' : 'ok', name: 'data directory', detail: `${config.dataDir} mode ${modeOf(info.mode)}${writableByOthers ? ': others can write into it' : ''}` })
+    checks.push({
+      status: writableByOthers ? 'fail' : 'ok',
+      name: 'data directory',
+      detail: `${config.dataDir} mode ${modeOf(info.mode)}${writableByOthers ? ': others can write into it' : ''}`,
+    })
   } catch (error) {
-    checks.push({ status: 'fail', name: 'data directory', detail: `${config.dataDir} is not usable (${(error as NodeJS.ErrnoException).code ?? oneLineMessage(error)})` })
+    checks.push({
+      status: 'fail',
+      name: 'data directory',
+      detail: `${config.dataDir} is not usable (${(error as NodeJS.ErrnoException).code ?? oneLineMessage(error)})`,
+    })
     return checks
   }
 
@@ -81,7 +100,10 @@ export async function runDoctor(config: LimenaConfig, log: Logger): Promise<Doct
     }
     return checks
   }
-  for (const [file, name] of [[installFileName, 'install file mode'], [secretsFileName, 'secrets file mode']] as const) {
+  for (const [file, name] of [
+    [installFileName, 'install file mode'],
+    [secretsFileName, 'secrets file mode'],
+  ] as const) {
     const check = await fileModeCheck(join(config.dataDir, file), name)
     if (check) checks.push(check)
   }
@@ -89,7 +111,11 @@ export async function runDoctor(config: LimenaConfig, log: Logger): Promise<Doct
   let secrets: InstallSecrets
   try {
     secrets = (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore })).secrets
-    checks.push({ status: 'ok', name: 'secrets', detail: `kept in the ${record.secretsStore === 'keychain' ? 'OS keychain' : 'secrets file'}` })
+    checks.push({
+      status: 'ok',
+      name: 'secrets',
+      detail: `kept in the ${record.secretsStore === 'keychain' ? 'OS keychain' : 'secrets file'}`,
+    })
   } catch (error) {
     checks.push({ status: 'fail', name: 'secrets', detail: oneLineMessage(error) })
     return checks
@@ -107,7 +133,11 @@ export async function runDoctor(config: LimenaConfig, log: Logger): Promise<Doct
     const client = await connectForMigrations(database.adminUrl)
     try {
       const version = await client.query<{ server_version: string }>('SHOW server_version')
-      checks.push({ status: 'ok', name: 'database', detail: `reachable at ${describeDatabase(database.adminUrl)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'}, ${database.kind})` })
+      checks.push({
+        status: 'ok',
+        name: 'database',
+        detail: `reachable at ${describeDatabase(database.adminUrl)} (PostgreSQL ${version.rows[0]?.server_version ?? '?'}, ${database.kind})`,
+      })
       const state = await readMigrationState(client)
       const current = state.pending.length === 0 && state.changed.length === 0
       checks.push({

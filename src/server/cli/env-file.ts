@@ -13,7 +13,10 @@ export async function loadEnvFile(path: string, env: NodeJS.ProcessEnv = process
     await assertOwnerOnlyFile(path)
   } catch (error) {
     if (error instanceof LimenaError) throw new LimenaError('secrets_unsafe', error.message.replace('secrets file', 'env file'))
-    throw new LimenaError('config_invalid', `cannot read env file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    throw new LimenaError(
+      'config_invalid',
+      `cannot read env file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
   }
   const values = parseEnv(await readFile(path, 'utf8'))
   for (const [name, value] of Object.entries(values)) {

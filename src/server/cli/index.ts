@@ -25,7 +25,11 @@ interface CommonOptions {
   envFile?: string
 }
 
-async function setUp(options: CommonOptions, overrides: Partial<Record<keyof LimenaConfig, string | number | undefined>>, quiet: boolean): Promise<{ config: LimenaConfig; log: Logger }> {
+async function setUp(
+  options: CommonOptions,
+  overrides: Partial<Record<keyof LimenaConfig, string | number | undefined>>,
+  quiet: boolean,
+): Promise<{ config: LimenaConfig; log: Logger }> {
   if (options.envFile) await loadEnvFile(options.envFile)
   const config = loadConfig(process.env, { dataDir: options.dataDir, ...overrides })
   const level = quiet && !process.env.LIMENA_LOG_LEVEL ? 'warn' : config.logLevel
@@ -52,17 +56,25 @@ export function buildProgram(): Command {
     .option('--tls-key <file>', 'PEM private key for --tls-cert (LIMENA_TLS_KEY)')
     .option(
       '--allowed-host <name>',
-      'a Host name to answer besides the loopback ones when bound to loopback, e.g. a reverse proxy\'s (repeatable; LIMENA_ALLOWED_HOSTS)',
+      "a Host name to answer besides the loopback ones when bound to loopback, e.g. a reverse proxy's (repeatable; LIMENA_ALLOWED_HOSTS)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .action(async (options: CommonOptions & { host?: string; port?: string; tlsCert?: string; tlsKey?: string; allowedHost?: string[] }) => {
-      const { config, log } = await setUp(
-        options,
-        { host: options.host, port: options.port, tlsCertFile: options.tlsCert, tlsKeyFile: options.tlsKey, allowedHosts: options.allowedHost?.join(',') },
-        false,
-      )
-      await serveCommand(config, log, print)
-    })
+    .action(
+      async (options: CommonOptions & { host?: string; port?: string; tlsCert?: string; tlsKey?: string; allowedHost?: string[] }) => {
+        const { config, log } = await setUp(
+          options,
+          {
+            host: options.host,
+            port: options.port,
+            tlsCertFile: options.tlsCert,
+            tlsKeyFile: options.tlsKey,
+            allowedHosts: options.allowedHost?.join(','),
+          },
+          false,
+        )
+        await serveCommand(config, log, print)
+      },
+    )
 
   withCommonOptions(program.command('migrate'))
     .description('create or update the database roles and schema')
@@ -73,7 +85,7 @@ export function buildProgram(): Command {
 
   withCommonOptions(program.command('create-operator'))
     .description('create a platform operator (or promote an existing user); the password is read from stdin')
-    .requiredOption('--email <email>', 'the operator\'s email address')
+    .requiredOption('--email <email>', "the operator's email address")
     .option('--password-stdin', 'read the password from standard input')
     .action(async (options: CommonOptions & { email: string; passwordStdin?: boolean }) => {
       const { config, log } = await setUp(options, {}, true)
@@ -90,7 +102,7 @@ export function buildProgram(): Command {
     })
 
   withCommonOptions(program.command('verify-audit'))
-    .description('verify the hash chain of every tenant\'s audit log (or one tenant\'s); exit 1 at a broken link')
+    .description("verify the hash chain of every tenant's audit log (or one tenant's); exit 1 at a broken link")
     .option('--tenant <id>', 'only this tenant')
     .action(async (options: CommonOptions & { tenant?: string }) => {
       const { config, log } = await setUp(options, {}, true)

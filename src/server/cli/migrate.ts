@@ -13,7 +13,9 @@ export async function migrateCommand(config: LimenaConfig, log: Logger, print: (
     const client = await connectForMigrations(prepared.adminUrl)
     try {
       const state = await readMigrationState(client)
-      print(`limena: database is at migration ${state.applied.at(-1) ?? 'none'} (${state.applied.length} applied, ${state.pending.length} pending)`)
+      print(
+        `limena: database is at migration ${state.applied.at(-1) ?? 'none'} (${state.applied.length} applied, ${state.pending.length} pending)`,
+      )
     } finally {
       await client.end()
     }

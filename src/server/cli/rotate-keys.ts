@@ -13,14 +13,21 @@ import { prepareDatabase } from '../backend.js'
 import { reencryptIntegrationSecrets } from '../integrations/reencrypt-secrets.js'
 import type { Logger } from '../platform/log.js'
 
-export async function rotateKeysCommand(config: LimenaConfig, log: Logger, print: (line: string) => void, options: { jwt: boolean; encryption: boolean }): Promise<void> {
+export async function rotateKeysCommand(
+  config: LimenaConfig,
+  log: Logger,
+  print: (line: string) => void,
+  options: { jwt: boolean; encryption: boolean },
+): Promise<void> {
   if (!options.jwt && !options.encryption) throw new LimenaError('input_invalid', 'say which key to rotate: --jwt, --encryption, or both')
   await ensureDataDir(config.dataDir)
   const location = await locateSecrets(config.dataDir, config.secretsStore)
   if (options.jwt) {
     const { newKey, verifyingKeys } = await rotateJwtSigningKey(location, process.env)
     const until = new Date(Date.now() + retiredKeyGraceMillis).toISOString()
-    print(`limena: new JWT signing key ${newKey.kid}; ${verifyingKeys - 1} older key(s) keep verifying until ${until} at the latest; restart running servers to sign with the new key`)
+    print(
+      `limena: new JWT signing key ${newKey.kid}; ${verifyingKeys - 1} older key(s) keep verifying until ${until} at the latest; restart running servers to sign with the new key`,
+    )
   }
   if (options.encryption) {
     const { version, secrets } = await rotateEncryptionKey(location, process.env)

@@ -11,11 +11,17 @@ import type { Logger } from '../platform/log.js'
 function wholeNumber(value: string | undefined, name: string, fallback: number, maximum: number): number {
   if (value === undefined) return fallback
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > maximum) throw new LimenaError('input_invalid', `${name} takes a whole number from 1 to ${maximum.toLocaleString('en')}`)
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > maximum)
+    throw new LimenaError('input_invalid', `${name} takes a whole number from 1 to ${maximum.toLocaleString('en')}`)
   return parsed
 }
 
-export async function seedDemoCommand(config: LimenaConfig, log: Logger, print: (line: string) => void, options: { tenants?: string; auditRows?: string }): Promise<void> {
+export async function seedDemoCommand(
+  config: LimenaConfig,
+  log: Logger,
+  print: (line: string) => void,
+  options: { tenants?: string; auditRows?: string },
+): Promise<void> {
   const tenants = wholeNumber(options.tenants, '--tenants', 50, 100_000)
   const auditRows = wholeNumber(options.auditRows, '--audit-rows', 100_000, 20_000_000)
   const prepared = await prepareDatabase(config, log)

@@ -11,20 +11,29 @@ import { LimenaError } from '../platform/errors.js'
 import type { Logger } from '../platform/log.js'
 
 function describeBrokenLink(link: BrokenLink): string {
-  if (link.problem === 'time_went_back') return `seq ${link.seq} (audit id ${link.auditId}): time went back: ${link.at} is before the previous row's ${link.previousAt}`
+  if (link.problem === 'time_went_back')
+    return `seq ${link.seq} (audit id ${link.auditId}): time went back: ${link.at} is before the previous row's ${link.previousAt}`
   if (link.seq === null) return 'its chain head does not match its last row (rows removed from the end?)'
   return `seq ${link.seq} (audit id ${link.auditId}): ${link.problem.replace('_', ' ')}`
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export async function verifyAuditCommand(config: LimenaConfig, log: Logger, print: (line: string) => void, options: { tenant?: string }): Promise<boolean> {
-  if (options.tenant !== undefined && !uuidPattern.test(options.tenant)) throw new LimenaError('input_invalid', `not a tenant id: ${options.tenant}`)
+export async function verifyAuditCommand(
+  config: LimenaConfig,
+  log: Logger,
+  print: (line: string) => void,
+  options: { tenant?: string },
+): Promise<boolean> {
+  if (options.tenant !== undefined && !uuidPattern.test(options.tenant))
+    throw new LimenaError('input_invalid', `not a tenant id: ${options.tenant}`)
   const prepared = await prepareDatabase(config, log)
   try {
     const result = await withOperatorRead(prepared.pools, (client) => verifyAuditChains(client, options.tenant))
     for (const link of result.broken) print(`broken  tenant ${link.tenantId}  ${describeBrokenLink(link)}`)
-    print(`limena: ${result.rowsChecked} audit rows in ${result.tenantsChecked} tenant(s) checked; ${result.broken.length === 0 ? 'every chain verifies' : `${result.broken.length} broken chain(s)`}`)
+    print(
+      `limena: ${result.rowsChecked} audit rows in ${result.tenantsChecked} tenant(s) checked; ${result.broken.length === 0 ? 'every chain verifies' : `${result.broken.length} broken chain(s)`}`,
+    )
     return result.broken.length === 0
   } finally {
     await prepared.close()

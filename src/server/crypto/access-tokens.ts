@@ -84,11 +84,17 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
           requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
           currentDate,
         })
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+        if (
+          typeof payload.sub !== 'string' ||
+          typeof payload.sid !== 'string' ||
+          typeof payload.exp !== 'number' ||
+          typeof payload.iat !== 'number'
+        ) {
           throw new Error('malformed claims')
         }
         if (payload.iat > nowSeconds + tokenClockSkewSeconds) throw new InvalidAccessTokenError('token issued in the future')
-        if (payload.exp - payload.iat > accessTokenLifetimeSeconds + tokenClockSkewSeconds) throw new InvalidAccessTokenError('token lifetime too long')
+        if (payload.exp - payload.iat > accessTokenLifetimeSeconds + tokenClockSkewSeconds)
+          throw new InvalidAccessTokenError('token lifetime too long')
         if (verified.size >= verifiedTokenCacheSize) verified.delete(verified.keys().next().value!)
         verified.set(token, { userId: payload.sub, sessionId: payload.sid, expiresAtSeconds: payload.exp })
         return { userId: payload.sub, sessionId: payload.sid }

@@ -20,7 +20,12 @@ export function createCsrfToken(key: Buffer, sessionId: string): string {
   return `${nonce}.${signature(key, sessionId, nonce)}`
 }
 
-export function csrfTokenMatches(key: Buffer, sessionId: string, headerValue: string | undefined, cookieValue: string | undefined): boolean {
+export function csrfTokenMatches(
+  key: Buffer,
+  sessionId: string,
+  headerValue: string | undefined,
+  cookieValue: string | undefined,
+): boolean {
   if (!headerValue || !cookieValue || !constantTimeEqual(headerValue, cookieValue)) return false
   const [nonce, mac, extra] = headerValue.split('.')
   if (!nonce || !mac || extra !== undefined) return false

@@ -6,7 +6,9 @@
 import { hkdfSync } from 'node:crypto'
 
 export function deriveKey(masterKey: Buffer, options: { salt: string; info: string; length?: number }): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.from(options.salt, 'utf8'), Buffer.from(options.info, 'utf8'), options.length ?? 32))
+  return Buffer.from(
+    hkdfSync('sha256', masterKey, Buffer.from(options.salt, 'utf8'), Buffer.from(options.info, 'utf8'), options.length ?? 32),
+  )
 }
 
 export function masterKeyBytes(base64url: string): Buffer {

@@ -12,7 +12,11 @@ export interface EncryptionKeyring {
   byVersion(version: number): Promise<Buffer>
 }
 
-export function createEncryptionKeyring(initial: EncryptionKey[], reload?: () => Promise<EncryptionKey[]>, minimumReloadIntervalMillis = 1000): EncryptionKeyring {
+export function createEncryptionKeyring(
+  initial: EncryptionKey[],
+  reload?: () => Promise<EncryptionKey[]>,
+  minimumReloadIntervalMillis = 1000,
+): EncryptionKeyring {
   let keys = initial
   let loadedAt = Date.now()
   const refresh = async (force: boolean): Promise<void> => {

@@ -77,9 +77,20 @@ async function ensurePostgresUser(): Promise<OsUser> {
   if (existing) return existing
   try {
     await execFileAsync('groupadd', ['--system', embeddedSuperuser]).catch(() => undefined)
-    await execFileAsync('useradd', ['--system', '--gid', embeddedSuperuser, '--no-create-home', '--shell', '/usr/sbin/nologin', embeddedSuperuser])
+    await execFileAsync('useradd', [
+      '--system',
+      '--gid',
+      embeddedSuperuser,
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      embeddedSuperuser,
+    ])
   } catch (error) {
-    throw new LimenaError('embedded_postgres_failed', `cannot create the OS user "${embeddedSuperuser}" the embedded PostgreSQL runs as: ${oneLineMessage(error)}`)
+    throw new LimenaError(
+      'embedded_postgres_failed',
+      `cannot create the OS user "${embeddedSuperuser}" the embedded PostgreSQL runs as: ${oneLineMessage(error)}`,
+    )
   }
   const created = await postgresUser()
   if (!created) throw new LimenaError('embedded_postgres_failed', `the OS user "${embeddedSuperuser}" could not be created`)
@@ -90,7 +101,8 @@ async function ensurePostgresUser(): Promise<OsUser> {
 async function reachableBy(path: string, user: OsUser): Promise<boolean> {
   for (let directory = resolve(path); ; directory = dirname(directory)) {
     const info = await stat(directory)
-    const allowed = info.uid === user.uid ? (info.mode & 0o100) !== 0 : info.gid === user.gid ? (info.mode & 0o010) !== 0 : (info.mode & 0o001) !== 0
+    const allowed =
+      info.uid === user.uid ? (info.mode & 0o100) !== 0 : info.gid === user.gid ? (info.mode & 0o010) !== 0 : (info.mode & 0o001) !== 0
     if (!allowed) return false
     if (directory === dirname(directory)) return true
   }
@@ -116,10 +128,17 @@ async function mirrorInstallation(source: string, target: string): Promise<void>
 async function binariesFor(user: OsUser, binaries: PostgresBinaries, dataDir: string): Promise<PostgresBinaries> {
   const installation = dirname(dirname(binaries.postgres))
   if (await reachableBy(dirname(binaries.postgres), user)) return binaries
-  const version = (await readFile(join(installation, '..', 'package.json'), 'utf8').then((text) => (JSON.parse(text) as { version: string }).version).catch(() => 'current'))
+  const version = await readFile(join(installation, '..', 'package.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { version: string }).version)
+    .catch(() => 'current')
   const mirror = join(dataDir, 'runtime', `postgresql-${version}`)
   const complete = join(mirror, '.complete')
-  if (!(await stat(complete).then(() => true, () => false))) {
+  if (
+    !(await stat(complete).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await rm(mirror, { recursive: true, force: true })
     await mirrorInstallation(installation, mirror)
     await writeFile(complete, '')
@@ -169,7 +188,14 @@ function outputTail(child: ChildProcess, log: Logger): () => string {
 
 const childEnvironment = (): NodeJS.ProcessEnv => ({ ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C', LANG: 'C' })
 
-async function initialiseCluster(options: { binaries: PostgresBinaries; clusterDir: string; dataDir: string; password: string; user: OsUser | null; log: Logger }): Promise<void> {
+async function initialiseCluster(options: {
+  binaries: PostgresBinaries
+  clusterDir: string
+  dataDir: string
+  password: string
+  user: OsUser | null
+  log: Logger
+}): Promise<void> {
   await mkdir(options.clusterDir, { recursive: true, mode: 0o700 })
   // initdb reads the superuser password from a file: keep it in a directory only its reader can enter.
   const privateDir = join(options.dataDir, '.initdb')
@@ -198,17 +224,28 @@ async function initialiseCluster(options: { binaries: PostgresBinaries; clusterD
       { env: childEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], ...(options.user ?? {}) },
     )
     const reason = outputTail(child, options.log)
-    const [code] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(([error]) => Promise.reject(error instanceof Error ? error : new Error(String(error))))])) as [number | null]
+    const [code] = (await Promise.race([
+      once(child, 'exit'),
+      once(child, 'error').then(([error]) => Promise.reject(error instanceof Error ? error : new Error(String(error)))),
+    ])) as [number | null]
     if (code !== 0) throw new Error(reason())
   } catch (error) {
     await rm(join(options.clusterDir), { recursive: true, force: true })
-    throw new LimenaError('embedded_postgres_failed', `embedded PostgreSQL could not initialise its cluster: ${oneLineMessage(error)}`, { cause: error })
+    throw new LimenaError('embedded_postgres_failed', `embedded PostgreSQL could not initialise its cluster: ${oneLineMessage(error)}`, {
+      cause: error,
+    })
   } finally {
     await rm(privateDir, { recursive: true, force: true })
   }
 }
 
-async function startServer(options: { binaries: PostgresBinaries; clusterDir: string; port: number; user: OsUser | null; log: Logger }): Promise<ChildProcess> {
+async function startServer(options: {
+  binaries: PostgresBinaries
+  clusterDir: string
+  port: number
+  user: OsUser | null
+  log: Logger
+}): Promise<ChildProcess> {
   const child = spawn(
     options.binaries.postgres,
     ['-D', options.clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
@@ -252,7 +289,12 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; superuserPassword: string; log: Logger; port?: number }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string
+  superuserPassword: string
+  log: Logger
+  port?: number
+}): Promise<EmbeddedDatabase> {
   const clusterDir = join(options.dataDir, 'postgres')
   let binaries = await platformBinaries()
   let user: OsUser | null = null
@@ -261,7 +303,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; superuse
     await assertClusterReachable(options.dataDir, user)
     binaries = await binariesFor(user, binaries, options.dataDir)
   }
-  const initialised = await stat(join(clusterDir, 'PG_VERSION')).then((info) => info.isFile(), () => false)
+  const initialised = await stat(join(clusterDir, 'PG_VERSION')).then(
+    (info) => info.isFile(),
+    () => false,
+  )
   if (!initialised) {
     await initialiseCluster({ binaries, clusterDir, dataDir: options.dataDir, password: options.superuserPassword, user, log: options.log })
   }

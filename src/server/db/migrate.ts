@@ -50,11 +50,9 @@ export async function connectForMigrations(adminUrl: string): Promise<AdminClien
   try {
     return await connectAdmin(adminUrl)
   } catch (error) {
-    throw new LimenaError(
-      'database_unreachable',
-      `cannot reach PostgreSQL at ${describeDatabase(adminUrl)}: ${oneLineMessage(error)}`,
-      { cause: error },
-    )
+    throw new LimenaError('database_unreachable', `cannot reach PostgreSQL at ${describeDatabase(adminUrl)}: ${oneLineMessage(error)}`, {
+      cause: error,
+    })
   }
 }
 
@@ -66,9 +64,7 @@ export interface MigrationState {
 }
 
 export async function readMigrationState(client: AdminClient, migrations: Migration[] = bundledMigrations): Promise<MigrationState> {
-  const exists = await client.query<{ present: boolean }>(
-    `SELECT to_regclass('limena.schema_migrations') IS NOT NULL AS present`,
-  )
+  const exists = await client.query<{ present: boolean }>(`SELECT to_regclass('limena.schema_migrations') IS NOT NULL AS present`)
   const appliedRows = exists.rows[0]?.present
     ? (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM limena.schema_migrations')).rows
     : []
@@ -135,7 +131,10 @@ export async function migrate(options: {
     try {
       const state = await readMigrationState(client, migrations)
       if (state.changed.length > 0) {
-        throw new LimenaError('migration_failed', `migration ${state.changed.join(', ')} changed after it was applied; restore the original file`)
+        throw new LimenaError(
+          'migration_failed',
+          `migration ${state.changed.join(', ')} changed after it was applied; restore the original file`,
+        )
       }
       for (const migration of migrations.filter((candidate) => state.pending.includes(candidate.name))) {
         try {

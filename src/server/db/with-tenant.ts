@@ -77,7 +77,8 @@ export async function inTransaction<T>(
   let broken = false
   try {
     const results = (await client.query(opening.join('; '))) as QueryResult | QueryResult[]
-    const firstRows = settings.firstStatement === undefined ? [] : (Array.isArray(results) ? results.at(-1)! : results).rows as QueryResultRow[]
+    const firstRows =
+      settings.firstStatement === undefined ? [] : ((Array.isArray(results) ? results.at(-1)! : results).rows as QueryResultRow[])
     const result = await work(client, firstRows)
     await client.query('COMMIT')
     return result

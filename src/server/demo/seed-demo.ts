@@ -19,18 +19,136 @@ import type { EncryptionKey } from '../secrets/install-secrets.js'
 
 export const demoPassword = 'limena-demo-password'
 
-const adjectives = ['Northwind', 'Bluefin', 'Copper', 'Granite', 'Harbor', 'Juniper', 'Lumen', 'Maple', 'Nimbus', 'Orchid', 'Pioneer', 'Quartz', 'Redwood', 'Summit', 'Tidal', 'Umber', 'Vertex', 'Willow', 'Zephyr', 'Aurora', 'Beacon', 'Cobalt', 'Delta', 'Ember']
-const nouns = ['Analytics', 'Logistics', 'Health', 'Studios', 'Labs', 'Robotics', 'Finance', 'Foods', 'Energy', 'Travel', 'Security', 'Media', 'Learning', 'Retail', 'Systems', 'Works', 'Capital', 'Bio', 'Networks', 'Design']
-const firstNames = ['ada', 'ben', 'chen', 'dara', 'emil', 'fatima', 'gus', 'hana', 'ivan', 'jo', 'kemal', 'lena', 'mateo', 'nia', 'omar', 'priya', 'quinn', 'rosa', 'sven', 'tara', 'uma', 'vik', 'wen', 'yara']
-const lastNames = ['alvarez', 'brooks', 'costa', 'dubois', 'eriksen', 'fischer', 'garcia', 'haddad', 'ito', 'jensen', 'kowalski', 'lopez', 'moreau', 'nakamura', 'okafor', 'petrov', 'rossi', 'silva', 'tanaka', 'weber']
+const adjectives = [
+  'Northwind',
+  'Bluefin',
+  'Copper',
+  'Granite',
+  'Harbor',
+  'Juniper',
+  'Lumen',
+  'Maple',
+  'Nimbus',
+  'Orchid',
+  'Pioneer',
+  'Quartz',
+  'Redwood',
+  'Summit',
+  'Tidal',
+  'Umber',
+  'Vertex',
+  'Willow',
+  'Zephyr',
+  'Aurora',
+  'Beacon',
+  'Cobalt',
+  'Delta',
+  'Ember',
+]
+const nouns = [
+  'Analytics',
+  'Logistics',
+  'Health',
+  'Studios',
+  'Labs',
+  'Robotics',
+  'Finance',
+  'Foods',
+  'Energy',
+  'Travel',
+  'Security',
+  'Media',
+  'Learning',
+  'Retail',
+  'Systems',
+  'Works',
+  'Capital',
+  'Bio',
+  'Networks',
+  'Design',
+]
+const firstNames = [
+  'ada',
+  'ben',
+  'chen',
+  'dara',
+  'emil',
+  'fatima',
+  'gus',
+  'hana',
+  'ivan',
+  'jo',
+  'kemal',
+  'lena',
+  'mateo',
+  'nia',
+  'omar',
+  'priya',
+  'quinn',
+  'rosa',
+  'sven',
+  'tara',
+  'uma',
+  'vik',
+  'wen',
+  'yara',
+]
+const lastNames = [
+  'alvarez',
+  'brooks',
+  'costa',
+  'dubois',
+  'eriksen',
+  'fischer',
+  'garcia',
+  'haddad',
+  'ito',
+  'jensen',
+  'kowalski',
+  'lopez',
+  'moreau',
+  'nakamura',
+  'okafor',
+  'petrov',
+  'rossi',
+  'silva',
+  'tanaka',
+  'weber',
+]
 /** Audit actions with their relative frequency. */
 const actionWeights: Array<[string, number]> = [
-  ['auth.login', 30], ['auth.logout', 14], ['auth.login_failed', 7], ['tenant.updated', 5], ['member.added', 4], ['member.invited', 3],
-  ['member.role_changed', 2], ['member.removed', 1], ['api_key.created', 3], ['api_key.deleted', 1], ['integration.connected', 2],
-  ['integration.disconnected', 1], ['auth.password_changed', 1], ['audit.exported', 1], ['operator.read', 3], ['ai.quota_tripped', 1],
+  ['auth.login', 30],
+  ['auth.logout', 14],
+  ['auth.login_failed', 7],
+  ['tenant.updated', 5],
+  ['member.added', 4],
+  ['member.invited', 3],
+  ['member.role_changed', 2],
+  ['member.removed', 1],
+  ['api_key.created', 3],
+  ['api_key.deleted', 1],
+  ['integration.connected', 2],
+  ['integration.disconnected', 1],
+  ['auth.password_changed', 1],
+  ['audit.exported', 1],
+  ['operator.read', 3],
+  ['ai.quota_tripped', 1],
 ]
-const userAgents = ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0 Safari/537.36', 'limena-cli/1.4', 'python-requests/2.32', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0']
-const scopeSets = [['tenant:read'], ['audit:read'], ['ai:write'], ['ai:write', 'tenant:read'], ['keys:write', 'members:write'], ['integrations:write']]
+const userAgents = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0 Safari/537.36',
+  'limena-cli/1.4',
+  'python-requests/2.32',
+  'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+]
+const scopeSets = [
+  ['tenant:read'],
+  ['audit:read'],
+  ['ai:write'],
+  ['ai:write', 'tenant:read'],
+  ['keys:write', 'members:write'],
+  ['integrations:write'],
+]
 
 /** A SQL expression picking one of `scopeSets` by `position` (arrays of arrays must be rectangular in SQL). */
 function scopeChoice(position: string): string {
@@ -51,11 +169,19 @@ export interface SeedResult {
 async function assertSuperuser(client: AdminClient): Promise<void> {
   const result = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')
   if (!result.rows[0]?.rolsuper) {
-    throw new LimenaError('input_invalid', 'seed-demo needs a superuser connection (the embedded database, or a DATABASE_URL of a superuser): it writes across tenants in single statements')
+    throw new LimenaError(
+      'input_invalid',
+      'seed-demo needs a superuser connection (the embedded database, or a DATABASE_URL of a superuser): it writes across tenants in single statements',
+    )
   }
 }
 
-export async function seedDemo(options: { adminUrl: string; tenants: number; auditRows: number; encryptionKeys: EncryptionKey[] }): Promise<SeedResult> {
+export async function seedDemo(options: {
+  adminUrl: string
+  tenants: number
+  auditRows: number
+  encryptionKeys: EncryptionKey[]
+}): Promise<SeedResult> {
   const started = Date.now()
   const client = await connectAdmin(options.adminUrl)
   const passwordHash = await hashPassword(demoPassword)
@@ -63,7 +189,9 @@ export async function seedDemo(options: { adminUrl: string; tenants: number; aud
   try {
     await assertSuperuser(client)
     await client.query('BEGIN')
-    await client.query("SET LOCAL search_path = limena, public; SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL synchronous_commit = off")
+    await client.query(
+      "SET LOCAL search_path = limena, public; SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL synchronous_commit = off",
+    )
 
     await client.query(
       `CREATE TEMP TABLE demo_tenants ON COMMIT DROP AS
@@ -95,7 +223,9 @@ export async function seedDemo(options: { adminUrl: string; tenants: number; aud
          FROM demo_members dm JOIN tenants t ON t.id = dm.tenant_id`,
       [passwordHash],
     )
-    await client.query("INSERT INTO memberships (tenant_id, user_id, role, created_at) SELECT tenant_id, user_id, role, now() - random() * 200 * interval '1 day' FROM demo_members")
+    await client.query(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at) SELECT tenant_id, user_id, role, now() - random() * 200 * interval '1 day' FROM demo_members",
+    )
     await client.query(
       `CREATE TEMP TABLE demo_people ON COMMIT DROP AS
        SELECT dm.tenant_id, array_agg(dm.user_id ORDER BY m) AS ids, array_agg(u.email ORDER BY m) AS emails
@@ -120,8 +250,16 @@ export async function seedDemo(options: { adminUrl: string; tenants: number; aud
         const provider = providers[(tenant.i + index) % 3]!
         integrations.tenant.push(tenant.id)
         integrations.provider.push(provider)
-        integrations.label.push(`${provider === 'slack' ? 'Workspace' : provider === 'jira' ? 'Project' : 'Organisation'} ${tenant.i}-${index + 1}`)
-        integrations.secret.push(sealSecret(`demo-${provider}-token-${randomUUID()}`, { version: newestKey.version, key: masterKeyBytes(newestKey.key) }, { tenantId: tenant.id, purpose: integrationSecretPurpose }))
+        integrations.label.push(
+          `${provider === 'slack' ? 'Workspace' : provider === 'jira' ? 'Project' : 'Organisation'} ${tenant.i}-${index + 1}`,
+        )
+        integrations.secret.push(
+          sealSecret(
+            `demo-${provider}-token-${randomUUID()}`,
+            { version: newestKey.version, key: masterKeyBytes(newestKey.key) },
+            { tenantId: tenant.id, purpose: integrationSecretPurpose },
+          ),
+        )
       }
     }
     await client.query(

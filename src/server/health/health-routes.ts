@@ -14,7 +14,13 @@ async function databaseIsUp(pool: DbPool): Promise<boolean> {
     timer = setTimeout(() => resolve(false), databaseProbeTimeoutMillis)
   })
   try {
-    return await Promise.race([pool.query('SELECT 1').then(() => true, () => false), timeout])
+    return await Promise.race([
+      pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ])
   } finally {
     clearTimeout(timer)
   }
@@ -25,7 +31,10 @@ export function healthRoutes(pool: DbPool): Router {
   router.get(operations.health.path, async (_request, response) => {
     const up = await databaseIsUp(pool)
     const health: Health = operations.health.output.parse({ status: up ? 'ok' : 'unavailable', db: up ? 'up' : 'down' })
-    response.status(up ? 200 : 503).setHeader('Cache-Control', 'no-store').json(health)
+    response
+      .status(up ? 200 : 503)
+      .setHeader('Cache-Control', 'no-store')
+      .json(health)
   })
   return router
 }

@@ -19,14 +19,28 @@ export class HttpProblem extends Error {
 
 export const problems = {
   badRequest: (detail: string, errors?: Problem['errors']) =>
-    new HttpProblem({ type: errors ? problemTypes.validation : problemTypes.badRequest, title: errors ? 'Invalid input' : 'Bad request', status: 400, detail, ...(errors ? { errors } : {}) }),
+    new HttpProblem({
+      type: errors ? problemTypes.validation : problemTypes.badRequest,
+      title: errors ? 'Invalid input' : 'Bad request',
+      status: 400,
+      detail,
+      ...(errors ? { errors } : {}),
+    }),
   unauthorized: (detail = 'sign in first') =>
     new HttpProblem({ type: problemTypes.unauthorized, title: 'Unauthorized', status: 401, detail }, { 'WWW-Authenticate': 'Bearer' }),
   forbidden: (detail: string) => new HttpProblem({ type: problemTypes.forbidden, title: 'Forbidden', status: 403, detail }),
   notFound: (detail = 'no such resource') => new HttpProblem({ type: problemTypes.notFound, title: 'Not found', status: 404, detail }),
   conflict: (detail: string) => new HttpProblem({ type: problemTypes.conflict, title: 'Conflict', status: 409, detail }),
   unsupportedMediaType: () =>
-    new HttpProblem({ type: problemTypes.badRequest, title: 'Unsupported media type', status: 415, detail: 'send the body as application/json' }),
+    new HttpProblem({
+      type: problemTypes.badRequest,
+      title: 'Unsupported media type',
+      status: 415,
+      detail: 'send the body as application/json',
+    }),
   tooManyRequests: (retryAfterSeconds: number, detail: string) =>
-    new HttpProblem({ type: problemTypes.rateLimited, title: 'Too many requests', status: 429, detail }, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }),
+    new HttpProblem(
+      { type: problemTypes.rateLimited, title: 'Too many requests', status: 429, detail },
+      { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    ),
 }

@@ -11,7 +11,17 @@
  *      (a hash, a secret) can leave the server.
  */
 import { Router, type Request } from 'express'
-import { accessReasonHeader, accessReasonSchema, cacheControlOf, decodeAccessReason, operations, pathParameterNames, stateChangingMethods, type OperationDefinition, type OperationName } from '@shared/contract.js'
+import {
+  accessReasonHeader,
+  accessReasonSchema,
+  cacheControlOf,
+  decodeAccessReason,
+  operations,
+  pathParameterNames,
+  stateChangingMethods,
+  type OperationDefinition,
+  type OperationName,
+} from '@shared/contract.js'
 import { roleAllows, scopesAllow, type TenantRole } from '@shared/permissions.js'
 import { csrfCookieName, csrfTokenMatches } from '../crypto/csrf-token.js'
 import { quoteLiteral } from '../db/pools.js'
@@ -155,8 +165,10 @@ async function runTenantOperation<T>(
 
 /** Operator routes that name a tenant treat a deleted one as gone, as every other credential does. */
 async function assertTenantLive(deps: ServerDependencies, tenantId: string): Promise<void> {
-  const live = await inTransaction(deps.pools.readonly, { readOnly: true }, async (client) =>
-    (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [tenantId])).rows[0]?.live === true,
+  const live = await inTransaction(
+    deps.pools.readonly,
+    { readOnly: true },
+    async (client) => (await client.query<{ live: boolean }>('SELECT tenant_is_live($1) AS live', [tenantId])).rows[0]?.live === true,
   )
   if (!live) throw problems.notFound()
 }
@@ -164,7 +176,10 @@ async function assertTenantLive(deps: ServerDependencies, tenantId: string): Pro
 /** The platform operator behind a user principal, as their audit rows name them; 403 for anyone else. */
 async function platformOperator(deps: ServerDependencies, request: Request, userId: string): Promise<OperatorIdentity> {
   const email = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
-    const result = await client.query<{ email: string }>('SELECT email FROM users WHERE id = $1 AND is_platform_admin AND disabled_at IS NULL', [userId])
+    const result = await client.query<{ email: string }>(
+      'SELECT email FROM users WHERE id = $1 AND is_platform_admin AND disabled_at IS NULL',
+      [userId],
+    )
     return result.rows[0]?.email ?? null
   })
   if (email === null) throw problems.forbidden('this operation is for platform operators')
@@ -175,7 +190,13 @@ async function platformOperator(deps: ServerDependencies, request: Request, user
  * Proves what the operation's access kind promises, then runs the handler with that context:
  * the per-kind contexts of operation-context.ts are built only here.
  */
-async function runOperation(definition: OperationDefinition, handler: OperationHandler<OperationName>, request: Request, base: BaseContextParts, resolveSession: SessionResolver): Promise<unknown> {
+async function runOperation(
+  definition: OperationDefinition,
+  handler: OperationHandler<OperationName>,
+  request: Request,
+  base: BaseContextParts,
+  resolveSession: SessionResolver,
+): Promise<unknown> {
   const { deps } = base
   const principal: Principal = request.principal ?? { kind: 'anonymous' }
   const run = handler as (context: object, input: unknown) => Promise<unknown>
@@ -214,7 +235,10 @@ async function runOperation(definition: OperationDefinition, handler: OperationH
       const input = parseRequestInput(definition, request)
       const tenantId = (input as { tenantId: string }).tenantId
       if (definition.produces) {
-        const tenantAuthorized = await runTenantOperation(definition, deps, caller, tenantId, async (tenant) => ({ id: tenant.id, role: tenant.role }))
+        const tenantAuthorized = await runTenantOperation(definition, deps, caller, tenantId, async (tenant) => ({
+          id: tenant.id,
+          role: tenant.role,
+        }))
         return run({ ...base, principal: caller, tenantAuthorized }, input)
       }
       return runTenantOperation(definition, deps, caller, tenantId, (tenant) => run({ ...base, principal: caller, tenant }, input))
@@ -228,7 +252,11 @@ function parseRequestInput(definition: OperationDefinition, request: Request): u
   return parseInput(definition, assembleInput(request, definition))
 }
 
-export function createOperationRouter(options: { deps: ServerDependencies; handlers: DomainHandlers; resolveSession: SessionResolver }): Router {
+export function createOperationRouter(options: {
+  deps: ServerDependencies
+  handlers: DomainHandlers
+  resolveSession: SessionResolver
+}): Router {
   const router = Router()
   for (const [name, definition] of Object.entries(operations) as Array<[OperationName, OperationDefinition]>) {
     const handler = options.handlers[name as RoutedOperationName] as OperationHandler<OperationName> | undefined

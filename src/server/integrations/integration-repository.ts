@@ -18,27 +18,52 @@ const columns = 'id, tenant_id, provider, label, key_version, connected_at'
 
 export async function insertIntegration(
   client: DbClient,
-  integration: { id: string; tenantId: string; provider: string; label: string; ciphertext: Buffer; keyVersion: number; connectedBy: string | null },
+  integration: {
+    id: string
+    tenantId: string
+    provider: string
+    label: string
+    ciphertext: Buffer
+    keyVersion: number
+    connectedBy: string | null
+  },
 ): Promise<IntegrationRow> {
   const result = await client.query<IntegrationRow>(
     `INSERT INTO integrations (id, tenant_id, provider, label, secret_ciphertext, key_version, connected_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}`,
-    [integration.id, integration.tenantId, integration.provider, integration.label, integration.ciphertext, integration.keyVersion, integration.connectedBy],
+    [
+      integration.id,
+      integration.tenantId,
+      integration.provider,
+      integration.label,
+      integration.ciphertext,
+      integration.keyVersion,
+      integration.connectedBy,
+    ],
   )
   return result.rows[0]!
 }
 
 export async function listIntegrations(client: DbClient, tenantId: string): Promise<IntegrationRow[]> {
-  const result = await client.query<IntegrationRow>(`SELECT ${columns} FROM integrations WHERE tenant_id = $1 ORDER BY connected_at DESC`, [tenantId])
+  const result = await client.query<IntegrationRow>(`SELECT ${columns} FROM integrations WHERE tenant_id = $1 ORDER BY connected_at DESC`, [
+    tenantId,
+  ])
   return result.rows
 }
 
 export async function deleteIntegration(client: DbClient, tenantId: string, integrationId: string): Promise<IntegrationRow | null> {
-  const result = await client.query<IntegrationRow>(`DELETE FROM integrations WHERE tenant_id = $1 AND id = $2 RETURNING ${columns}`, [tenantId, integrationId])
+  const result = await client.query<IntegrationRow>(`DELETE FROM integrations WHERE tenant_id = $1 AND id = $2 RETURNING ${columns}`, [
+    tenantId,
+    integrationId,
+  ])
   return result.rows[0] ?? null
 }
 
 /** Sealed secrets of a tenant under an older key version, locked for re-encryption. */
-export async function lockSecretsBelowVersion(client: DbClient, tenantId: string, version: number): Promise<Array<{ id: string; secret_ciphertext: Buffer; key_version: number }>> {
+export async function lockSecretsBelowVersion(
+  client: DbClient,
+  tenantId: string,
+  version: number,
+): Promise<Array<{ id: string; secret_ciphertext: Buffer; key_version: number }>> {
   const result = await client.query<{ id: string; secret_ciphertext: Buffer; key_version: number }>(
     'SELECT id, secret_ciphertext, key_version FROM integrations WHERE tenant_id = $1 AND key_version < $2 FOR UPDATE',
     [tenantId, version],
@@ -46,8 +71,19 @@ export async function lockSecretsBelowVersion(client: DbClient, tenantId: string
   return result.rows
 }
 
-export async function replaceSecret(client: DbClient, tenantId: string, integrationId: string, ciphertext: Buffer, keyVersion: number): Promise<void> {
-  await client.query('UPDATE integrations SET secret_ciphertext = $3, key_version = $4 WHERE tenant_id = $1 AND id = $2', [tenantId, integrationId, ciphertext, keyVersion])
+export async function replaceSecret(
+  client: DbClient,
+  tenantId: string,
+  integrationId: string,
+  ciphertext: Buffer,
+  keyVersion: number,
+): Promise<void> {
+  await client.query('UPDATE integrations SET secret_ciphertext = $3, key_version = $4 WHERE tenant_id = $1 AND id = $2', [
+    tenantId,
+    integrationId,
+    ciphertext,
+    keyVersion,
+  ])
 }
 
 export function integrationToApi(row: IntegrationRow) {

@@ -32,7 +32,9 @@ export async function reencryptIntegrationSecrets(
   const touchedTenants = new Set<string>()
   for (let pass = 0; pass < (options.passes ?? 5); pass += 1) {
     const tenants = await withOperatorRead(pools, async (client) =>
-      (await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM integrations WHERE key_version < $1', [targetVersion])).rows.map((row) => row.tenant_id),
+      (
+        await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM integrations WHERE key_version < $1', [targetVersion])
+      ).rows.map((row) => row.tenant_id),
     )
     if (tenants.length === 0) break
     for (const tenantId of tenants) {
@@ -41,7 +43,13 @@ export async function reencryptIntegrationSecrets(
         for (const row of rows) {
           const context = { tenantId, purpose: integrationSecretPurpose }
           const plaintext = openSecret(row.secret_ciphertext, keyOf(row.key_version), context)
-          await replaceSecret(client, tenantId, row.id, sealSecret(plaintext, { version: targetVersion, key: masterKeyBytes(target.key) }, context), targetVersion)
+          await replaceSecret(
+            client,
+            tenantId,
+            row.id,
+            sealSecret(plaintext, { version: targetVersion, key: masterKeyBytes(target.key) }, context),
+            targetVersion,
+          )
         }
         if (rows.length > 0) {
           await writeAudit(client, {

@@ -17,7 +17,10 @@ export interface MemberRow {
   created_at: Date
 }
 
-export async function insertMembership(client: DbClient, membership: { tenantId: string; userId: string; role: TenantRole }): Promise<void> {
+export async function insertMembership(
+  client: DbClient,
+  membership: { tenantId: string; userId: string; role: TenantRole },
+): Promise<void> {
   await client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [
     membership.tenantId,
     membership.userId,
@@ -61,7 +64,10 @@ export interface MembershipRow {
 
 /** Every membership of the tenant, locked: role changes serialise, so the last owner cannot vanish in a race. */
 export async function lockMemberships(client: DbClient, tenantId: string): Promise<MembershipRow[]> {
-  const result = await client.query<MembershipRow>('SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id FOR UPDATE', [tenantId])
+  const result = await client.query<MembershipRow>(
+    'SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id FOR UPDATE',
+    [tenantId],
+  )
   return result.rows
 }
 

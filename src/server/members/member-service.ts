@@ -75,7 +75,12 @@ export async function revokeInvitation(context: MemberChangeContext, invitationI
   })
 }
 
-function assertOwnerRules(context: MemberChangeContext, members: Array<{ user_id: string; role: TenantRole }>, userId: string, newRole: TenantRole | null) {
+function assertOwnerRules(
+  context: MemberChangeContext,
+  members: Array<{ user_id: string; role: TenantRole }>,
+  userId: string,
+  newRole: TenantRole | null,
+) {
   const target = members.find((member) => member.user_id === userId)
   if (!target) throw problems.notFound('no such member')
   if ((target.role === 'owner' || newRole === 'owner') && context.actorRole !== 'owner') {
@@ -83,7 +88,9 @@ function assertOwnerRules(context: MemberChangeContext, members: Array<{ user_id
   }
   const owners = members.filter((member) => member.role === 'owner').length
   if (target.role === 'owner' && newRole !== 'owner' && owners === 1) {
-    throw problems.conflict(newRole === null ? 'the last owner cannot be removed' : 'the last owner cannot be demoted; make someone else owner first')
+    throw problems.conflict(
+      newRole === null ? 'the last owner cannot be removed' : 'the last owner cannot be demoted; make someone else owner first',
+    )
   }
   return target
 }

@@ -86,7 +86,13 @@ export async function acceptMyInvitation(pool: DbPool, invitee: Invitee, invitat
     return await answerInTenant(pool, invitee, invitation, async (client, user) => {
       const accepted = await closeInvitation(client, { tenantId: invitation.tenant_id, id: invitation.id, email: user.email }, 'accepted')
       if (!accepted) throw noSuchInvitation()
-      await joinByInvitation(client, { tenantId: invitation.tenant_id, invitationId: accepted.id, role: accepted.role, user, meta: invitee.meta })
+      await joinByInvitation(client, {
+        tenantId: invitation.tenant_id,
+        invitationId: accepted.id,
+        role: accepted.role,
+        user,
+        meta: invitee.meta,
+      })
       const tenant = (await findTenant(client, invitation.tenant_id))!
       return { tenantId: tenant.id, tenantSlug: tenant.slug, role: accepted.role }
     })

@@ -13,12 +13,26 @@ export function sendProblem(response: Response, problem: Problem): void {
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem))
 }
 
-const databaseDownCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'])
+const databaseDownCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+])
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const candidate = error as { code?: string; message?: string } | undefined
   if (candidate?.code && databaseDownCodes.has(candidate.code)) return true
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|connection error and is not queryable|the database system is (starting up|shutting down)/i.test(candidate?.message ?? '')
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|connection error and is not queryable|the database system is (starting up|shutting down)/i.test(
+    candidate?.message ?? '',
+  )
 }
 
 export function installNotFound(app: Express): void {
@@ -47,26 +61,56 @@ export function installErrorHandler(app: Express): void {
     }
     const httpError = error as { type?: string; status?: number }
     if (httpError.type === 'entity.too.large') {
-      sendProblem(response, { type: problemTypes.payloadTooLarge, title: 'Payload too large', status: 413, detail: 'the request body is larger than 100 KB', requestId })
+      sendProblem(response, {
+        type: problemTypes.payloadTooLarge,
+        title: 'Payload too large',
+        status: 413,
+        detail: 'the request body is larger than 100 KB',
+        requestId,
+      })
       return
     }
     if (httpError.type === 'entity.parse.failed' || httpError.type === 'encoding.unsupported' || httpError.type === 'charset.unsupported') {
-      sendProblem(response, { type: problemTypes.badRequest, title: 'Bad request', status: 400, detail: 'the request body is not valid JSON', requestId })
+      sendProblem(response, {
+        type: problemTypes.badRequest,
+        title: 'Bad request',
+        status: 400,
+        detail: 'the request body is not valid JSON',
+        requestId,
+      })
       return
     }
     if (error instanceof URIError) {
       // The router could not decode a path parameter: its escapes are not valid UTF-8.
-      sendProblem(response, { type: problemTypes.badRequest, title: 'Bad request', status: 400, detail: 'the path holds percent-escapes that are not valid UTF-8', requestId })
+      sendProblem(response, {
+        type: problemTypes.badRequest,
+        title: 'Bad request',
+        status: 400,
+        detail: 'the path holds percent-escapes that are not valid UTF-8',
+        requestId,
+      })
       return
     }
     if (isDatabaseUnavailable(error)) {
       request.log?.warn({ err: { message: (error as Error).message } }, 'database unavailable')
       response.setHeader('Retry-After', '5')
-      sendProblem(response, { type: problemTypes.unavailable, title: 'Service unavailable', status: 503, detail: 'the database is unreachable; try again shortly', requestId })
+      sendProblem(response, {
+        type: problemTypes.unavailable,
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'the database is unreachable; try again shortly',
+        requestId,
+      })
       return
     }
     request.log?.error({ err: error }, 'unhandled error')
-    sendProblem(response, { type: problemTypes.internal, title: 'Internal server error', status: 500, detail: `quote request id ${requestId ?? 'unknown'} when reporting this`, requestId })
+    sendProblem(response, {
+      type: problemTypes.internal,
+      title: 'Internal server error',
+      status: 500,
+      detail: `quote request id ${requestId ?? 'unknown'} when reporting this`,
+      requestId,
+    })
   }
   app.use(handler)
 }

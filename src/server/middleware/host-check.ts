@@ -34,7 +34,8 @@ export function installHostCheck(app: Express, allowedHosts: () => readonly stri
 
 export function loopbackHosts(port: number, boundAddress?: string): string[] {
   const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]
-  if (boundAddress && isLoopbackAddress(boundAddress) && !['127.0.0.1', 'localhost', '::1'].includes(boundAddress)) hosts.push(`${boundAddress}:${port}`)
+  if (boundAddress && isLoopbackAddress(boundAddress) && !['127.0.0.1', 'localhost', '::1'].includes(boundAddress))
+    hosts.push(`${boundAddress}:${port}`)
   return hosts
 }
 

@@ -7,7 +7,13 @@
  * one database share them); a store that does not answer falls back to memory for that call.
  */
 import type { Express } from 'express'
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible'
 import { schemaName, type DbPool } from '../db/pools.js'
 import { problems } from '../http/http-problem.js'
 
@@ -51,12 +57,24 @@ function limiter(store: RateLimitStoreChoice, options: IRateLimiterOptions): Rat
   })
 }
 
-export function createRateLimits(settings: RateLimitSettings = defaultRateLimitSettings, store: RateLimitStoreChoice = { kind: 'memory' }): RateLimits {
+export function createRateLimits(
+  settings: RateLimitSettings = defaultRateLimitSettings,
+  store: RateLimitStoreChoice = { kind: 'memory' },
+): RateLimits {
   return {
     settings,
-    requestsByIp: settings.requestsPerMinute > 0 ? limiter(store, { keyPrefix: 'ip', points: settings.requestsPerMinute, duration: 60 }) : null,
-    loginFailuresByIp: limiter(store, { keyPrefix: 'login-ip', points: settings.loginFailuresPerIp, duration: settings.loginWindowSeconds }),
-    loginFailuresByAccount: limiter(store, { keyPrefix: 'login-account', points: settings.loginFailuresPerAccount, duration: settings.loginWindowSeconds }),
+    requestsByIp:
+      settings.requestsPerMinute > 0 ? limiter(store, { keyPrefix: 'ip', points: settings.requestsPerMinute, duration: 60 }) : null,
+    loginFailuresByIp: limiter(store, {
+      keyPrefix: 'login-ip',
+      points: settings.loginFailuresPerIp,
+      duration: settings.loginWindowSeconds,
+    }),
+    loginFailuresByAccount: limiter(store, {
+      keyPrefix: 'login-account',
+      points: settings.loginFailuresPerAccount,
+      duration: settings.loginWindowSeconds,
+    }),
   }
 }
 
@@ -71,7 +89,8 @@ export function installIpRateLimit(app: Express, limits: RateLimits): void {
     limiter.consume(clientIp(request.socket.remoteAddress)).then(
       () => next(),
       (rejection: unknown) => {
-        if (rejection instanceof RateLimiterRes) next(problems.tooManyRequests(rejection.msBeforeNext / 1000, 'too many requests from this address; slow down'))
+        if (rejection instanceof RateLimiterRes)
+          next(problems.tooManyRequests(rejection.msBeforeNext / 1000, 'too many requests from this address; slow down'))
         else next(rejection)
       },
     )

@@ -25,7 +25,10 @@ export function installRequestContext(app: Express, log: Logger): void {
     const started = process.hrtime.bigint()
     response.on('finish', () => {
       const milliseconds = Number(process.hrtime.bigint() - started) / 1e6
-      request.log.info({ method: request.method, path: request.path, status: response.statusCode, ms: Math.round(milliseconds * 10) / 10 }, 'request')
+      request.log.info(
+        { method: request.method, path: request.path, status: response.statusCode, ms: Math.round(milliseconds * 10) / 10 },
+        'request',
+      )
     })
     next()
   })

@@ -28,7 +28,11 @@ function normalisationOf(schema: z.core.$ZodType): string | null {
     if (check._zod.def.check === 'overwrite' && check._zod.def.tx) value = check._zod.def.tx(value)
   }
   if (value === probe) return null
-  const steps = [value.length < probe.length ? 'surrounding whitespace is trimmed' : null, value.includes('a') && !value.includes('A') ? 'letters are lowercased' : null, value.includes('B') && !value.includes('b') ? 'letters are uppercased' : null].filter(Boolean)
+  const steps = [
+    value.length < probe.length ? 'surrounding whitespace is trimmed' : null,
+    value.includes('a') && !value.includes('A') ? 'letters are lowercased' : null,
+    value.includes('B') && !value.includes('b') ? 'letters are uppercased' : null,
+  ].filter(Boolean)
   return steps.length ? `Before the checks below, ${steps.join(' and ')}.` : 'The server normalises this value before the checks below.'
 }
 
@@ -36,12 +40,13 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
-    override: io === 'input'
-      ? ({ zodSchema, jsonSchema }) => {
-          const note = normalisationOf(zodSchema)
-          if (note) jsonSchema.description = jsonSchema.description ? `${jsonSchema.description} ${note}` : note
-        }
-      : undefined,
+    override:
+      io === 'input'
+        ? ({ zodSchema, jsonSchema }) => {
+            const note = normalisationOf(zodSchema)
+            if (note) jsonSchema.description = jsonSchema.description ? `${jsonSchema.description} ${note}` : note
+          }
+        : undefined,
   }) as JsonSchema
   return rest
 }

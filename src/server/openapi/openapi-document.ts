@@ -40,7 +40,8 @@ const tagDescriptions: Record<string, string> = {
   auth: 'Sessions: sign in, refresh, sign out, passwords, invitations, and the keys that verify access tokens.',
   me: 'The caller, as the server sees it.',
   tenants: "A tenant's own data, for its members (by role) and its API keys (by scope).",
-  admin: "Platform operators: cross-tenant reads and writes, each recorded with the operator's stated reason in every affected tenant's audit log.",
+  admin:
+    "Platform operators: cross-tenant reads and writes, each recorded with the operator's stated reason in every affected tenant's audit log.",
 }
 
 function tagOf(path: string): string {
@@ -54,7 +55,11 @@ const sessionCookiesSet = {
   required: true,
   schema: { type: 'string' },
 }
-const sessionCookiesCleared = { description: `Both cookies, \`${refreshCookieName}\` and \`${csrfCookieName}\`, cleared.`, required: true, schema: { type: 'string' } }
+const sessionCookiesCleared = {
+  description: `Both cookies, \`${refreshCookieName}\` and \`${csrfCookieName}\`, cleared.`,
+  required: true,
+  schema: { type: 'string' },
+}
 
 /**
  * Whether an API key can ever succeed here. assertAccess lets keys into `authenticated` and
@@ -88,7 +93,9 @@ function csrfParameters(definition: OperationDefinition): JsonSchema[] {
   // succeed too it cannot be, since a key has no session and sends none (and a forged cross-site
   // request carries no key). OpenAPI has no requiredness per security scheme.
   const everyCaller = !acceptsApiKeys(definition)
-  const who = everyCaller ? 'Required.' : 'Required with an access token; not sent with an API key, which has no session (the server ignores it then).'
+  const who = everyCaller
+    ? 'Required.'
+    : 'Required with an access token; not sent with an API key, which has no session (the server ignores it then).'
   return [
     {
       name: 'X-CSRF-Token',
@@ -125,11 +132,22 @@ function successOf(name: OperationName, definition: OperationDefinition): [strin
   const status = String(definition.successStatus ?? 200)
   const headers: Record<string, unknown> = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } }
   if (definition.csrf === 'exempt-before-session') headers['Set-Cookie'] = sessionCookiesSet
-  else if (definition.access === 'session') headers['Set-Cookie'] = status === '204' ? sessionCookiesCleared : { ...sessionCookiesSet, description: `Both cookies, rotated. ${sessionCookiesSet.description}` }
+  else if (definition.access === 'session')
+    headers['Set-Cookie'] =
+      status === '204'
+        ? sessionCookiesCleared
+        : { ...sessionCookiesSet, description: `Both cookies, rotated. ${sessionCookiesSet.description}` }
   if (status === '204') return [status, { description: 'Done; no content.', headers }]
   if (definition.produces === 'text/csv') {
     headers['Content-Disposition'] = { description: 'attachment, with a dated file name', required: true, schema: { type: 'string' } }
-    return [status, { description: 'CSV, streamed (a failure midway cuts the connection, so a short file is never mistaken for a whole one).', headers, content: { 'text/csv': { schema: { type: 'string' } } } }]
+    return [
+      status,
+      {
+        description: 'CSV, streamed (a failure midway cuts the connection, so a short file is never mistaken for a whole one).',
+        headers,
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
+    ]
   }
   const description = name === healthOperation ? 'The backend and its database are up.' : 'OK'
   return [status, { description, headers, content: { 'application/json': { schema: jsonSchemaOf(definition.output, 'output') } } }]
@@ -152,7 +170,8 @@ function describeOperation(name: OperationName, definition: OperationDefinition)
     schema: inputProperties[parameter] ?? { type: 'string' },
   }))
   if (readsQuery) {
-    for (const field of inputFields) parameters.push({ name: field, in: 'query', required: required.has(field), schema: inputProperties[field] })
+    for (const field of inputFields)
+      parameters.push({ name: field, in: 'query', required: required.has(field), schema: inputProperties[field] })
   }
   if (definition.access === 'operator') parameters.push(accessReasonParameter)
   parameters.push(...csrfParameters(definition))
@@ -239,7 +258,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'lmn_…',
-          description: "A tenant's API key: that tenant's operations its scopes allow, and GET /me. Refused (403) on operations for signed-in users and operators. Sends no X-CSRF-Token.",
+          description:
+            "A tenant's API key: that tenant's operations its scopes allow, and GET /me. Refused (403) on operations for signed-in users and operators. Sends no X-CSRF-Token.",
         },
         refreshCookie: {
           type: 'apiKey',
@@ -249,7 +269,12 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         },
       },
       headers: {
-        RequestId: { description: "This request's id, as in the problem body and the server's log; a well-formed X-Request-Id sent with the request is kept.", required: true, schema: { type: 'string' } },
+        RequestId: {
+          description:
+            "This request's id, as in the problem body and the server's log; a well-formed X-Request-Id sent with the request is kept.",
+          required: true,
+          schema: { type: 'string' },
+        },
         RetryAfter: { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 1 } },
         WwwAuthenticate: { description: 'The scheme to authenticate with.', required: true, schema: { type: 'string', const: 'Bearer' } },
       },

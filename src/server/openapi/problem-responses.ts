@@ -39,7 +39,10 @@ export const handlerAnswers: { readonly [Name in OperationName]?: HandlerAnswers
   addMember: { 403: 'Or only an owner may grant the owner role.', 409: 'The email is already a member of the tenant.' },
   acceptMyInvitation: { 409: 'The caller is already a member of the tenant.' },
   leaveTenant: { 409: 'The caller is the last owner, who cannot leave: make someone else owner first.' },
-  updateMember: { 403: 'Or only an owner may change an owner, or grant the owner role.', 409: 'The member is the last owner, who cannot be demoted: make someone else owner first.' },
+  updateMember: {
+    403: 'Or only an owner may change an owner, or grant the owner role.',
+    409: 'The member is the last owner, who cannot be demoted: make someone else owner first.',
+  },
   removeMember: { 403: 'Or only an owner may remove an owner.', 409: 'The member is the last owner, who cannot be removed.' },
   recordAiUsage: {
     429: "Or the tenant's AI quota refuses the call (velocity cap or monthly token ceiling): the problem adds `state`, `resetsAt` and a `message` to show, and Retry-After counts down to `resetsAt`.",
@@ -75,7 +78,8 @@ function joined(...parts: Array<string | false | undefined>): string {
 function forbiddenReasons(shape: OperationShape): string[] {
   const { definition } = shape
   const reasons: string[] = []
-  if (definition.access === 'user' || definition.access === 'operator') reasons.push('An API key was used: this operation is for signed-in users.')
+  if (definition.access === 'user' || definition.access === 'operator')
+    reasons.push('An API key was used: this operation is for signed-in users.')
   if (definition.access === 'operator') reasons.push('The user is not a platform operator.')
   if (shape.csrfChecked) {
     reasons.push(
@@ -96,9 +100,14 @@ function forbiddenReasons(shape: OperationShape): string[] {
 }
 
 function unauthorizedReason(definition: OperationDefinition, own: HandlerAnswers): string {
-  const badCredential = 'an Authorization header was sent that is not a valid access token or API key: this operation needs none, but a credential given is checked.'
+  const badCredential =
+    'an Authorization header was sent that is not a valid access token or API key: this operation needs none, but a credential given is checked.'
   if (definition.access === 'public') return own[401] ? `${own[401]} Also when ${badCredential}` : `Sent when ${badCredential}`
-  if (definition.access === 'session') return joined('No valid refresh_token cookie: missing, expired, revoked, or already used (reusing one revokes its whole session).', own[401])
+  if (definition.access === 'session')
+    return joined(
+      'No valid refresh_token cookie: missing, expired, revoked, or already used (reusing one revokes its whole session).',
+      own[401],
+    )
   return joined('No credential, or one that is not valid, has expired or was revoked.', own[401])
 }
 
@@ -122,17 +131,29 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
         ? 'The input does not match the operation (or holds text the database cannot store: a NUL, an unpaired surrogate): `errors` lists each issue.'
         : 'This operation takes no input: a query parameter or body field is refused.',
       shape.pathParameters.length > 0 && 'So is a path whose percent-escapes are not valid UTF-8.',
-      definition.method !== 'GET' && definition.method !== 'DELETE' && 'So is a body that is not a JSON object, or that repeats a path parameter.',
-      definition.access === 'operator' && `X-Access-Reason is missing, is not ${accessReasonMinLength} to ${accessReasonMaxLength} characters once decoded, or holds a NUL or an unpaired surrogate.`,
+      definition.method !== 'GET' &&
+        definition.method !== 'DELETE' &&
+        'So is a body that is not a JSON object, or that repeats a path parameter.',
+      definition.access === 'operator' &&
+        `X-Access-Reason is missing, is not ${accessReasonMinLength} to ${accessReasonMaxLength} characters once decoded, or holds a NUL or an unpaired surrogate.`,
     ),
   )
 
   // A refresh that fails once its token was read clears both cookies (auth-routes), whatever the cause.
   const cleared =
     definition.access === 'session' && definition.successStatus !== 204
-      ? { 'Set-Cookie': { description: 'When the refresh failed after its token was read (already used, user disabled, database gone): both session cookies, cleared.', schema: { type: 'string' } } }
+      ? {
+          'Set-Cookie': {
+            description:
+              'When the refresh failed after its token was read (already used, user disabled, database gone): both session cookies, cleared.',
+            schema: { type: 'string' },
+          },
+        }
       : {}
-  responses['401'] = answer(unauthorizedReason(definition, own), { 'WWW-Authenticate': { $ref: '#/components/headers/WwwAuthenticate' }, ...cleared })
+  responses['401'] = answer(unauthorizedReason(definition, own), {
+    'WWW-Authenticate': { $ref: '#/components/headers/WwwAuthenticate' },
+    ...cleared,
+  })
 
   const forbidden = [...forbiddenReasons(shape), own[403]].filter((reason): reason is string => Boolean(reason))
   if (forbidden.length) responses['403'] = answer(forbidden.join(' '))
@@ -141,7 +162,8 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
     responses['404'] = answer(
       joined(
         shape.pathParameters.length > 0 && 'A path id is malformed, or names nothing that exists (a deleted tenant included).',
-        definition.access === 'tenant' && 'Also when the caller is not a member of the tenant, or the API key belongs to another one: a tenant one cannot see is answered as one that does not exist.',
+        definition.access === 'tenant' &&
+          'Also when the caller is not a member of the tenant, or the API key belongs to another one: a tenant one cannot see is answered as one that does not exist.',
         own[404],
       ),
     )
@@ -153,6 +175,9 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
   }
   responses['429'] = answer(tooMany, { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } })
   responses['500'] = answer('An unexpected failure: the detail quotes the request id, and nothing more.', cleared)
-  responses['503'] = answer('The database is unreachable; try again after Retry-After.', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' }, ...cleared })
+  responses['503'] = answer('The database is unreachable; try again after Retry-After.', {
+    'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+    ...cleared,
+  })
   return responses
 }

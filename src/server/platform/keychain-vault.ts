@@ -15,7 +15,7 @@ type Keytar = typeof import('keytar')
 let keytarModule: Promise<Keytar> | undefined
 
 async function loadKeytar(): Promise<Keytar> {
-  keytarModule ??= import('keytar').then((loaded) => ((loaded as { default?: Keytar }).default ?? loaded))
+  keytarModule ??= import('keytar').then((loaded) => (loaded as { default?: Keytar }).default ?? loaded)
   try {
     return await keytarModule
   } catch (error) {

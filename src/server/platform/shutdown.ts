@@ -2,7 +2,10 @@
  * @module shutdown
  * SIGINT, SIGTERM and SIGHUP run one orderly shutdown; a second signal while it runs exits at once.
  */
-export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => Promise<void>, forceExit = (code: number) => process.exit(code)): void {
+export function onShutdownSignal(
+  shutdown: (signal: NodeJS.Signals) => Promise<void>,
+  forceExit = (code: number) => process.exit(code),
+): void {
   let shuttingDown = false
   const handle = (signal: NodeJS.Signals): void => {
     if (shuttingDown) {

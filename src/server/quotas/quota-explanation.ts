@@ -38,7 +38,14 @@ export function explainQuota(row: QuotaRow, trips: QuotaTripRow[], tokensPerDay:
   const state = quotaState(calls, velocity, tokens, ceiling)
   const hourLeft = Math.max(0, velocity - calls)
   const monthLeft = Math.max(0, ceiling - tokens)
-  const binding = state === 'ceiling_reached' ? 'monthly_ceiling' : state === 'velocity_capped' ? 'velocity' : hourLeft / Math.max(1, velocity) <= monthLeft / Math.max(1, ceiling) ? 'velocity' : 'monthly_ceiling'
+  const binding =
+    state === 'ceiling_reached'
+      ? 'monthly_ceiling'
+      : state === 'velocity_capped'
+        ? 'velocity'
+        : hourLeft / Math.max(1, velocity) <= monthLeft / Math.max(1, ceiling)
+          ? 'velocity'
+          : 'monthly_ceiling'
 
   let ceilingReachedAt: string | null = null
   if (state !== 'ceiling_reached' && tokensPerDay > 0) {

@@ -101,7 +101,10 @@ export async function recordTrip(client: DbClient, tenantId: string, kind: Quota
 }
 
 export async function listTrips(client: DbClient, tenantId: string, limit = 20): Promise<QuotaTripRow[]> {
-  const result = await client.query<QuotaTripRow>('SELECT * FROM quota_trips WHERE tenant_id = $1 ORDER BY tripped_at DESC LIMIT $2', [tenantId, limit])
+  const result = await client.query<QuotaTripRow>('SELECT * FROM quota_trips WHERE tenant_id = $1 ORDER BY tripped_at DESC LIMIT $2', [
+    tenantId,
+    limit,
+  ])
   return result.rows
 }
 
@@ -114,7 +117,11 @@ export async function recentTokensPerDay(client: DbClient, tenantId: string): Pr
   return Number(result.rows[0]?.tokens ?? 0) / 7
 }
 
-export async function setCaps(client: DbClient, tenantId: string, caps: { velocityPerHour: number; monthlyTokenCeiling: number }): Promise<void> {
+export async function setCaps(
+  client: DbClient,
+  tenantId: string,
+  caps: { velocityPerHour: number; monthlyTokenCeiling: number },
+): Promise<void> {
   await client.query('UPDATE ai_quotas SET velocity_per_hour = $2, monthly_token_ceiling = $3, updated_at = now() WHERE tenant_id = $1', [
     tenantId,
     caps.velocityPerHour,
@@ -123,8 +130,18 @@ export async function setCaps(client: DbClient, tenantId: string, caps: { veloci
 }
 
 /** Starts the tripped window over (its counter back to 0) and marks its open trips reset. */
-export async function resetWindow(client: DbClient, tenantId: string, kind: QuotaTripRow['kind'], by: { id: string; name: string | null; reason: string }): Promise<number> {
-  await client.query(kind === 'velocity' ? 'UPDATE ai_quotas SET hour_calls = 0, updated_at = now() WHERE tenant_id = $1' : 'UPDATE ai_quotas SET month_tokens = 0, updated_at = now() WHERE tenant_id = $1', [tenantId])
+export async function resetWindow(
+  client: DbClient,
+  tenantId: string,
+  kind: QuotaTripRow['kind'],
+  by: { id: string; name: string | null; reason: string },
+): Promise<number> {
+  await client.query(
+    kind === 'velocity'
+      ? 'UPDATE ai_quotas SET hour_calls = 0, updated_at = now() WHERE tenant_id = $1'
+      : 'UPDATE ai_quotas SET month_tokens = 0, updated_at = now() WHERE tenant_id = $1',
+    [tenantId],
+  )
   const result = await client.query(
     'UPDATE quota_trips SET reset_at = now(), reset_by = $3, reset_by_name = $4, reset_reason = $5 WHERE tenant_id = $1 AND kind = $2 AND reset_at IS NULL',
     [tenantId, kind, by.id, by.name, by.reason],

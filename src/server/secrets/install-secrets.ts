@@ -108,7 +108,10 @@ export async function applySecretOverrides(secrets: InstallSecrets, env: NodeJS.
   if (encryptionKey) {
     const parsed = encryptionKeySchema.shape.key.safeParse(encryptionKey)
     if (!parsed.success) {
-      throw new LimenaError('secrets_invalid', `${secretEnvironmentNames.encryptionKey} must be 32 random bytes in base64url (43 characters)`)
+      throw new LimenaError(
+        'secrets_invalid',
+        `${secretEnvironmentNames.encryptionKey} must be 32 random bytes in base64url (43 characters)`,
+      )
     }
     result.encryptionKeys = [{ version: 1, key: encryptionKey, createdAt: null }]
   }
@@ -122,7 +125,10 @@ export async function applySecretOverrides(secrets: InstallSecrets, env: NodeJS.
       }
       kid = await signingKeyId(jwtPrivateKey)
     } catch (error) {
-      throw new LimenaError('secrets_invalid', `${secretEnvironmentNames.jwtPrivateKey} is not a usable RS256 private key: ${oneLineMessage(error)}`)
+      throw new LimenaError(
+        'secrets_invalid',
+        `${secretEnvironmentNames.jwtPrivateKey} is not a usable RS256 private key: ${oneLineMessage(error)}`,
+      )
     }
     result.jwtSigningKeys = [{ kid, privateKeyPem: jwtPrivateKey, createdAt: null }]
   }

@@ -14,10 +14,11 @@ export interface TenantRow {
 }
 
 export async function insertTenant(client: DbClient, tenant: { id: string; name: string; slug: string }): Promise<TenantRow> {
-  const result = await client.query<TenantRow>(
-    'INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) RETURNING *',
-    [tenant.id, tenant.name, tenant.slug],
-  )
+  const result = await client.query<TenantRow>('INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) RETURNING *', [
+    tenant.id,
+    tenant.name,
+    tenant.slug,
+  ])
   return result.rows[0]!
 }
 
@@ -40,7 +41,11 @@ export async function listTenantsOfUser(client: DbClient, userId: string): Promi
   return result.rows
 }
 
-export async function updateTenant(client: DbClient, tenantId: string, changes: { name?: string; slug?: string }): Promise<TenantRow | null> {
+export async function updateTenant(
+  client: DbClient,
+  tenantId: string,
+  changes: { name?: string; slug?: string },
+): Promise<TenantRow | null> {
   const result = await client.query<TenantRow>(
     `UPDATE tenants SET name = coalesce($2, name), slug = coalesce($3, slug), updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
@@ -50,7 +55,9 @@ export async function updateTenant(client: DbClient, tenantId: string, changes: 
 }
 
 export async function softDeleteTenant(client: DbClient, tenantId: string): Promise<boolean> {
-  const result = await client.query('UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [tenantId])
+  const result = await client.query('UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [
+    tenantId,
+  ])
   return result.rowCount === 1
 }
 

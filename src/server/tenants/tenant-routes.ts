@@ -11,13 +11,23 @@ import { inTransaction, withTenant } from '../db/with-tenant.js'
 import { problems } from '../http/http-problem.js'
 import type { DomainHandlers } from '../http/operation-context.js'
 import { insertMembership } from '../members/member-repository.js'
-import { findTenant, insertDefaultQuota, insertTenant, listTenantsOfUser, softDeleteTenant, tenantToApi, updateTenant } from './tenant-repository.js'
+import {
+  findTenant,
+  insertDefaultQuota,
+  insertTenant,
+  listTenantsOfUser,
+  softDeleteTenant,
+  tenantToApi,
+  updateTenant,
+} from './tenant-repository.js'
 
 const slugTaken = () => problems.conflict('that slug is already taken')
 
 export const tenantHandlers = {
   async listTenants({ deps, principal }) {
-    const rows = await inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, (client) => listTenantsOfUser(client, principal.userId))
+    const rows = await inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, (client) =>
+      listTenantsOfUser(client, principal.userId),
+    )
     return { items: rows.map((row) => ({ ...tenantToApi(row), role: row.role })) }
   },
 

@@ -11,12 +11,17 @@ import type { DatabasePools } from '../db/pools.js'
 import { withMaintenance } from '../db/with-operator.js'
 import { upsertPlatformOperator } from './user-repository.js'
 
-export type OperatorSaved = { ok: true; id: string; email: string; created: boolean } | { ok: false; problem: 'invalid' | 'exists'; reason: string }
+export type OperatorSaved =
+  { ok: true; id: string; email: string; created: boolean } | { ok: false; problem: 'invalid' | 'exists'; reason: string }
 
 const firstOperatorLock = 7420002
 
 export async function hasPlatformOperator(pools: Pick<DatabasePools, 'maintenance'>): Promise<boolean> {
-  return withMaintenance(pools, undefined, async (client) => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_platform_admin')).rows[0]!.n > 0)
+  return withMaintenance(
+    pools,
+    undefined,
+    async (client) => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_platform_admin')).rows[0]!.n > 0,
+  )
 }
 
 /** What is wrong with an operator's email or password, or null: checked before any database work. */
@@ -42,7 +47,8 @@ export async function savePlatformOperator(
     if (options.onlyTheFirst) {
       await client.query('SELECT pg_advisory_xact_lock($1)', [firstOperatorLock])
       const existing = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE is_platform_admin')).rows[0]!.n
-      if (existing > 0) return { ok: false as const, problem: 'exists' as const, reason: 'this install already has an operator: sign in instead' }
+      if (existing > 0)
+        return { ok: false as const, problem: 'exists' as const, reason: 'this install already has an operator: sign in instead' }
     }
     const saved = await upsertPlatformOperator(client, { email, passwordHash })
     return { ok: true as const, id: saved.id, email, created: saved.created }

@@ -28,14 +28,25 @@ async function reasonRecordedFor(header: string): Promise<string | null> {
   const answer = await operator.request('GET', `/admin/tenants/${tenantId}`, { headers: { 'x-access-reason': header } })
   expect(answer.status, answer.text).toBe(200)
   const requestId = answer.headers.get('x-request-id')
-  return withOperatorRead(database().pools, async (client) =>
-    (await client.query<{ reason: string }>("SELECT reason FROM audit_logs WHERE tenant_id = $1 AND action = 'operator.read' AND request_id = $2", [tenantId, requestId])).rows[0]?.reason ?? null,
+  return withOperatorRead(
+    database().pools,
+    async (client) =>
+      (
+        await client.query<{ reason: string }>(
+          "SELECT reason FROM audit_logs WHERE tenant_id = $1 AND action = 'operator.read' AND request_id = $2",
+          [tenantId, requestId],
+        )
+      ).rows[0]?.reason ?? null,
   )
 }
 
 describe('X-Access-Reason', () => {
   it('reaches the log in German and Japanese exactly as written', async () => {
-    for (const reason of ['Prüfung der Zugriffe für Ticket SUP-42 (Störung)', '顧客からの問い合わせ #42 の調査', 'emoji 🔍 check — “quoted”']) {
+    for (const reason of [
+      'Prüfung der Zugriffe für Ticket SUP-42 (Störung)',
+      '顧客からの問い合わせ #42 の調査',
+      'emoji 🔍 check — “quoted”',
+    ]) {
       expect(await reasonRecordedFor(encodeAccessReason(reason))).toBe(reason)
     }
   })
@@ -47,7 +58,9 @@ describe('X-Access-Reason', () => {
   })
 
   it('counts its length after decoding', async () => {
-    const answer = await operator.request('GET', `/admin/tenants/${tenantId}`, { headers: { 'x-access-reason': encodeAccessReason('日本') } })
+    const answer = await operator.request('GET', `/admin/tenants/${tenantId}`, {
+      headers: { 'x-access-reason': encodeAccessReason('日本') },
+    })
     expect(answer.status).toBe(400)
     expect(await reasonRecordedFor(encodeAccessReason('日本語'))).toBe('日本語')
   })

@@ -70,7 +70,9 @@ describe('access tokens', () => {
   })
 
   it('a token signed the same way by the test also passes (so the forgeries below differ in one thing only)', async () => {
-    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: now(), exp: now() + 60 }))).toBe(200)
+    expect(
+      await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: now(), exp: now() + 60 })),
+    ).toBe(200)
   })
 
   it.each([
@@ -80,24 +82,51 @@ describe('access tokens', () => {
     ['no expiry', { sub: 'USER', iss: tokenIssuer, aud: tokenAudience, iat: 'NOW' }],
   ])('%s → 401', async (_name, template) => {
     const claims = Object.fromEntries(
-      Object.entries(template).map(([key, value]) => [key, value === 'USER' ? userId : value === 'NOW' ? now() : value === 'LATER' ? now() + 600 : value]),
+      Object.entries(template).map(([key, value]) => [
+        key,
+        value === 'USER' ? userId : value === 'NOW' ? now() : value === 'LATER' ? now() + 600 : value,
+      ]),
     )
     expect(await meStatus(await signWithServerKey(claims))).toBe(401)
   })
 
   it('a token issued 5 minutes in the future → 401', async () => {
     const issuedAt = now() + 5 * 60
-    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + accessTokenLifetimeSeconds }))).toBe(401)
+    expect(
+      await meStatus(
+        await signWithServerKey({
+          sub: userId,
+          iss: tokenIssuer,
+          aud: tokenAudience,
+          iat: issuedAt,
+          exp: issuedAt + accessTokenLifetimeSeconds,
+        }),
+      ),
+    ).toBe(401)
   })
 
   it('a token living 2 hours (exp = iat + 2 h) → 401', async () => {
     const issuedAt = now()
-    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + 2 * 60 * 60 }))).toBe(401)
+    expect(
+      await meStatus(
+        await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + 2 * 60 * 60 }),
+      ),
+    ).toBe(401)
   })
 
   it('a token issued 30 s in the future (within the clock skew) with a normal lifetime → 200', async () => {
     const issuedAt = now() + 30
-    expect(await meStatus(await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: issuedAt, exp: issuedAt + accessTokenLifetimeSeconds }))).toBe(200)
+    expect(
+      await meStatus(
+        await signWithServerKey({
+          sub: userId,
+          iss: tokenIssuer,
+          aud: tokenAudience,
+          iat: issuedAt,
+          exp: issuedAt + accessTokenLifetimeSeconds,
+        }),
+      ),
+    ).toBe(200)
   })
 
   it('a tampered payload → 401', async () => {
@@ -108,7 +137,12 @@ describe('access tokens', () => {
   })
 
   it('alg: none → 401', async () => {
-    const unsigned = new UnsecuredJWT({ sub: userId, sid: sessionId, jti: randomUUID() }).setIssuer(tokenIssuer).setAudience(tokenAudience).setIssuedAt().setExpirationTime('10m').encode()
+    const unsigned = new UnsecuredJWT({ sub: userId, sid: sessionId, jti: randomUUID() })
+      .setIssuer(tokenIssuer)
+      .setAudience(tokenAudience)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .encode()
     expect(await meStatus(unsigned)).toBe(401)
   })
 
@@ -175,17 +209,36 @@ describe('time bounds', () => {
     const nowSeconds = clock.getTime() / 1000
     const sign = (iat: number, exp: number) => signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat, exp })
     const skew = tokenClockSkewSeconds
-    await expect(tokens.verify(await sign(nowSeconds + skew, nowSeconds + skew + accessTokenLifetimeSeconds + skew))).resolves.toEqual({ userId, sessionId })
-    await expect(tokens.verify(await sign(nowSeconds + skew + 1, nowSeconds + skew + 1 + accessTokenLifetimeSeconds))).rejects.toBeInstanceOf(InvalidAccessTokenError)
-    await expect(tokens.verify(await sign(nowSeconds, nowSeconds + accessTokenLifetimeSeconds + skew + 1))).rejects.toBeInstanceOf(InvalidAccessTokenError)
+    await expect(tokens.verify(await sign(nowSeconds + skew, nowSeconds + skew + accessTokenLifetimeSeconds + skew))).resolves.toEqual({
+      userId,
+      sessionId,
+    })
+    await expect(
+      tokens.verify(await sign(nowSeconds + skew + 1, nowSeconds + skew + 1 + accessTokenLifetimeSeconds)),
+    ).rejects.toBeInstanceOf(InvalidAccessTokenError)
+    await expect(tokens.verify(await sign(nowSeconds, nowSeconds + accessTokenLifetimeSeconds + skew + 1))).rejects.toBeInstanceOf(
+      InvalidAccessTokenError,
+    )
   })
 
   it('a refused token is never remembered: refused again on every try, even after its iat has come', async () => {
     let clock = new Date('2026-05-01T10:00:00Z')
     const tokens = createAccessTokens(server().secrets.jwtSigningKeys, () => clock)
     const nowSeconds = clock.getTime() / 1000
-    const longLived = await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: nowSeconds, exp: nowSeconds + 2 * 60 * 60 })
-    const fromTheFuture = await signWithServerKey({ sub: userId, iss: tokenIssuer, aud: tokenAudience, iat: nowSeconds + 5 * 60, exp: nowSeconds + 5 * 60 + accessTokenLifetimeSeconds })
+    const longLived = await signWithServerKey({
+      sub: userId,
+      iss: tokenIssuer,
+      aud: tokenAudience,
+      iat: nowSeconds,
+      exp: nowSeconds + 2 * 60 * 60,
+    })
+    const fromTheFuture = await signWithServerKey({
+      sub: userId,
+      iss: tokenIssuer,
+      aud: tokenAudience,
+      iat: nowSeconds + 5 * 60,
+      exp: nowSeconds + 5 * 60 + accessTokenLifetimeSeconds,
+    })
     for (let attempt = 0; attempt < 2; attempt += 1) {
       await expect(tokens.verify(longLived)).rejects.toThrow('lifetime')
       await expect(tokens.verify(fromTheFuture)).rejects.toThrow('future')

@@ -14,9 +14,13 @@ let created: { id: string; key: string; prefix: string }
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'keys')
-  const answer = await world.clients.owner.request<{ id: string; key: string; prefix: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
-    body: { name: 'ci deploy', scopes: ['tenant:read', 'audit:read'] },
-  })
+  const answer = await world.clients.owner.request<{ id: string; key: string; prefix: string }>(
+    'POST',
+    `/tenants/${world.tenantA}/api-keys`,
+    {
+      body: { name: 'ci deploy', scopes: ['tenant:read', 'audit:read'] },
+    },
+  )
   expect(answer.status).toBe(201)
   expect(answer.headers.get('cache-control')).toBe('no-store')
   created = answer.body
@@ -35,13 +39,20 @@ describe('API keys', () => {
   it('leave no trace of the plaintext anywhere in the database, only its SHA-256', async () => {
     const admin = await database().admin()
     try {
-      const tables = await admin.query<{ schemaname: string; tablename: string }>("SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+      const tables = await admin.query<{ schemaname: string; tablename: string }>(
+        "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+      )
       const secretPart = created.key.slice(4)
       for (const { schemaname, tablename } of tables.rows) {
-        const hits = await admin.query(`SELECT count(*)::int AS n FROM "${schemaname}"."${tablename}" t WHERE to_jsonb(t)::text LIKE '%' || $1 || '%'`, [secretPart.slice(0, 20)])
+        const hits = await admin.query(
+          `SELECT count(*)::int AS n FROM "${schemaname}"."${tablename}" t WHERE to_jsonb(t)::text LIKE '%' || $1 || '%'`,
+          [secretPart.slice(0, 20)],
+        )
         expect(hits.rows[0].n, `${schemaname}.${tablename}`).toBe(0)
       }
-      const hashed = await admin.query("SELECT count(*)::int AS n FROM limena.api_keys WHERE key_hash = sha256(convert_to($1, 'UTF8'))", [created.key])
+      const hashed = await admin.query("SELECT count(*)::int AS n FROM limena.api_keys WHERE key_hash = sha256(convert_to($1, 'UTF8'))", [
+        created.key,
+      ])
       expect(hashed.rows[0].n).toBe(1)
     } finally {
       await admin.end()
@@ -49,7 +60,10 @@ describe('API keys', () => {
   })
 
   it('are listed without the key or its hash', async () => {
-    const listing = await world.clients.owner.request<{ items: Array<Record<string, unknown>> }>('GET', `/tenants/${world.tenantA}/api-keys`)
+    const listing = await world.clients.owner.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/tenants/${world.tenantA}/api-keys`,
+    )
     const entry = listing.body.items.find((item) => item.id === created.id)!
     expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'scopes'])
     expect(listing.text).not.toContain(created.key.slice(4, 24))
@@ -59,7 +73,10 @@ describe('API keys', () => {
     const anonymous = new ApiClient(server().url)
     const me = await anonymous.request('GET', '/me', { auth: byKey(created.key) })
     expect(me.body).toEqual({ kind: 'api_key', keyId: created.id, tenantId: world.tenantA, scopes: ['tenant:read', 'audit:read'] })
-    const listing = await world.clients.owner.request<{ items: Array<{ id: string; lastUsedAt: string | null }> }>('GET', `/tenants/${world.tenantA}/api-keys`)
+    const listing = await world.clients.owner.request<{ items: Array<{ id: string; lastUsedAt: string | null }> }>(
+      'GET',
+      `/tenants/${world.tenantA}/api-keys`,
+    )
     expect(listing.body.items.find((item) => item.id === created.id)!.lastUsedAt).not.toBeNull()
   })
 
@@ -75,13 +92,19 @@ describe('API keys', () => {
   it('beyond their scopes → 403', async () => {
     const anonymous = new ApiClient(server().url)
     expect((await anonymous.request('GET', `/tenants/${world.tenantA}/api-keys`, { auth: byKey(created.key) })).status).toBe(403)
-    expect((await anonymous.request('PATCH', `/tenants/${world.tenantA}`, { body: { name: 'renamed' }, auth: byKey(world.keys['tenant:read']) })).status).toBe(403)
+    expect(
+      (await anonymous.request('PATCH', `/tenants/${world.tenantA}`, { body: { name: 'renamed' }, auth: byKey(world.keys['tenant:read']) }))
+        .status,
+    ).toBe(403)
     expect((await anonymous.request('GET', '/tenants', { auth: byKey(created.key) })).status).toBe(403)
   })
 
   it('cannot mint a key with scopes they do not hold', async () => {
     const anonymous = new ApiClient(server().url)
-    const answer = await anonymous.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'escalate', scopes: ['keys:write', 'audit:read'] }, auth: byKey(world.keys['keys:write']) })
+    const answer = await anonymous.request('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'escalate', scopes: ['keys:write', 'audit:read'] },
+      auth: byKey(world.keys['keys:write']),
+    })
     expect(answer.status).toBe(403)
   })
 

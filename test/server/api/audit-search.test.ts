@@ -84,7 +84,14 @@ function parseCsv(text: string): CsvCell[][] {
 }
 
 interface Page {
-  items: Array<{ id: string; action: string; actor: { id: string | null }; target: { name: string | null }; metadata: { index?: number }; chain: { hash: string } }>
+  items: Array<{
+    id: string
+    action: string
+    actor: { id: string | null }
+    target: { name: string | null }
+    metadata: { index?: number }
+    chain: { hash: string }
+  }>
   nextCursor: string | null
 }
 
@@ -94,7 +101,10 @@ describe('audit search', () => {
     let cursor: string | null = null
     let writes = 0
     do {
-      const answer: { status: number; body: Page } = await world.clients.admin.request<Page>('GET', `${logPath()}?limit=17${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      const answer: { status: number; body: Page } = await world.clients.admin.request<Page>(
+        'GET',
+        `${logPath()}?limit=17${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )
       expect(answer.status).toBe(200)
       seen.push(...answer.body.items.map((item) => item.id))
       cursor = answer.body.nextCursor
@@ -105,7 +115,10 @@ describe('audit search', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a))
     expect(seen.length).toBeGreaterThanOrEqual(120)
     const admin = await database().admin()
-    const before = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM limena.audit_logs WHERE tenant_id = $1 AND id <= $2', [world.tenantA, ids[0]])
+    const before = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM limena.audit_logs WHERE tenant_id = $1 AND id <= $2', [
+      world.tenantA,
+      ids[0],
+    ])
     await admin.end()
     expect(seen.length).toBe(before.rows[0]!.n)
   })
@@ -138,7 +151,10 @@ describe('audit search', () => {
   })
 
   it('returns readable rows with names, changes and chain links', async () => {
-    const page = await world.clients.admin.request<{ items: Array<Record<string, unknown>> }>('GET', `${logPath()}?action=tenant.updated&limit=1`)
+    const page = await world.clients.admin.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `${logPath()}?action=tenant.updated&limit=1`,
+    )
     expect(page.body.items[0]).toMatchObject({
       tenantId: world.tenantA,
       actor: { type: 'user', name: 'search-owner@example.test' },
@@ -156,14 +172,35 @@ describe('audit export', () => {
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-/)
     const [header, ...rows] = parseCsv(answer.text)
-    expect(header!.map((cell) => cell.value)).toEqual(['id', 'at', 'tenant_id', 'action', 'actor_type', 'actor_id', 'actor_name', 'target_type', 'target_id', 'target_name', 'ip', 'user_agent', 'request_id', 'reason', 'changes', 'metadata', 'seq', 'hash'])
+    expect(header!.map((cell) => cell.value)).toEqual([
+      'id',
+      'at',
+      'tenant_id',
+      'action',
+      'actor_type',
+      'actor_id',
+      'actor_name',
+      'target_type',
+      'target_id',
+      'target_name',
+      'ip',
+      'user_agent',
+      'request_id',
+      'reason',
+      'changes',
+      'metadata',
+      'seq',
+      'hash',
+    ])
     const action = header!.findIndex((cell) => cell.value === 'action')
     const targetName = header!.findIndex((cell) => cell.value === 'target_name')
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.every((row) => row[action]!.value === 'tenant.updated')).toBe(true)
     const ids = rows.map((row) => Number(row[0]!.value))
     expect(ids).toEqual([...ids].sort((a, b) => b - a))
-    expect(Math.max(...ids).toString().length, 'ids of more than one length, so text order differs from numeric').toBeGreaterThan(Math.min(...ids).toString().length)
+    expect(Math.max(...ids).toString().length, 'ids of more than one length, so text order differs from numeric').toBeGreaterThan(
+      Math.min(...ids).toString().length,
+    )
     expect(rows.map((row) => row[targetName]!.value)).toContain(`'=HYPERLINK("http://evil.test","click")`)
     expect(answer.text).toContain(`"'=HYPERLINK(""http://evil.test"",""click"")"`)
     expect(answer.text).not.toMatch(/,"?=HYPERLINK/)
@@ -174,7 +211,12 @@ describe('audit export', () => {
   it('neutralises every formula prefix: = + - @ tab and carriage return', async () => {
     await withTenant(database().pools.app, world.tenantA, async (client) => {
       for (const name of ['+SUM(1,2)', '-2+3', '@cmd', '\tTAB', '\rCR']) {
-        await writeAudit(client, { tenantId: world.tenantA, action: 'member.added', actor: { type: 'system', id: null, name: 'seed' }, target: { type: 'user', id: null, name } })
+        await writeAudit(client, {
+          tenantId: world.tenantA,
+          action: 'member.added',
+          actor: { type: 'system', id: null, name: 'seed' },
+          target: { type: 'user', id: null, name },
+        })
       }
     })
     const answer = await world.clients.admin.request<string>('GET', `${logPath()}.csv?action=member.added`)
@@ -183,7 +225,9 @@ describe('audit export', () => {
 
   it('quotes every cell, the header included, so a `;` in a value cannot start a formula cell', async () => {
     const malicious = "Q3;=cmd|' /C calc'!A0"
-    const created = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: malicious, scopes: ['tenant:read'] } })
+    const created = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: malicious, scopes: ['tenant:read'] },
+    })
     expect(created.status).toBe(201)
     const answer = await world.clients.admin.request<string>('GET', `${logPath()}.csv?action=api_key.*`)
     expect(answer.status).toBe(200)

@@ -39,8 +39,15 @@ interface AuditRow {
 }
 
 async function auditRows(tenantId: string, action?: string): Promise<AuditRow[]> {
-  return withOperatorRead(database().pools, async (client) =>
-    (await client.query<AuditRow>('SELECT * FROM audit_logs WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) ORDER BY seq', [tenantId, action ?? null])).rows,
+  return withOperatorRead(
+    database().pools,
+    async (client) =>
+      (
+        await client.query<AuditRow>('SELECT * FROM audit_logs WHERE tenant_id = $1 AND ($2::text IS NULL OR action = $2) ORDER BY seq', [
+          tenantId,
+          action ?? null,
+        ])
+      ).rows,
   )
 }
 
@@ -60,9 +67,13 @@ describe('audit trail', () => {
     const admin = await database().admin()
     await admin.query(`CREATE FUNCTION limena.refuse_key_audit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.action = 'api_key.created' THEN RAISE EXCEPTION 'audit storage refused the row'; END IF; RETURN NEW; END $$`)
-    await admin.query('CREATE TRIGGER refuse_key_audit BEFORE INSERT ON limena.audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_key_audit()')
+    await admin.query(
+      'CREATE TRIGGER refuse_key_audit BEFORE INSERT ON limena.audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_key_audit()',
+    )
     try {
-      const answer = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'never audited', scopes: ['tenant:read'] } })
+      const answer = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, {
+        body: { name: 'never audited', scopes: ['tenant:read'] },
+      })
       expect(answer.status).toBe(500)
       const leftovers = await admin.query("SELECT count(*)::int AS n FROM limena.api_keys WHERE name = 'never audited'")
       expect(leftovers.rows[0].n).toBe(0)
@@ -85,7 +96,10 @@ describe('audit trail', () => {
     replay.cookies.set('csrf', client.cookies.get('csrf')!)
     expect((await replay.request('POST', '/auth/refresh', { auth: null })).status).toBe(401)
     expect((await client.login(email, worldPassword)).status).toBe(200)
-    expect((await client.request('POST', '/auth/password', { body: { currentPassword: worldPassword, newPassword: 'another long password' } })).status).toBe(204)
+    expect(
+      (await client.request('POST', '/auth/password', { body: { currentPassword: worldPassword, newPassword: 'another long password' } }))
+        .status,
+    ).toBe(204)
     expect((await client.request('POST', '/auth/logout', { auth: null })).status).toBe(204)
 
     const rows = await eventually(
@@ -100,7 +114,10 @@ describe('audit trail', () => {
   })
 
   it('records who, what, from where, with before/after for updates and names resolved at write time', async () => {
-    const answer = await world.clients.admin.request('PATCH', `/tenants/${world.tenantA}`, { body: { name: 'Audit A renamed' }, headers: { 'user-agent': 'audit-test/1.0' } })
+    const answer = await world.clients.admin.request('PATCH', `/tenants/${world.tenantA}`, {
+      body: { name: 'Audit A renamed' },
+      headers: { 'user-agent': 'audit-test/1.0' },
+    })
     expect(answer.status).toBe(200)
     const [row] = (await auditRows(world.tenantA, 'tenant.updated')).slice(-1)
     expect(row).toMatchObject({
@@ -122,13 +139,19 @@ describe('audit trail', () => {
 
   it('keeps one unbroken chain under 20 concurrent mutations of one tenant', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: `concurrent ${index}`, scopes: ['tenant:read'] } })),
+      Array.from({ length: 20 }, (_, index) =>
+        world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys`, {
+          body: { name: `concurrent ${index}`, scopes: ['tenant:read'] },
+        }),
+      ),
     )
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(201))
     const verification = await withOperatorRead(database().pools, (client) => verifyAuditChains(client, world.tenantA))
     expect(verification.broken).toEqual([])
     const sequence = await withOperatorRead(database().pools, async (client) =>
-      (await client.query<{ seq: string }>('SELECT seq FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [world.tenantA])).rows.map((row) => Number(row.seq)),
+      (await client.query<{ seq: string }>('SELECT seq FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [world.tenantA])).rows.map(
+        (row) => Number(row.seq),
+      ),
     )
     expect(sequence).toEqual(Array.from({ length: sequence.length }, (_, index) => index + 1))
   })
@@ -141,14 +164,19 @@ describe('audit trail', () => {
     expect(intact.stdout).toMatch(/every chain verifies/)
 
     const admin = await database().admin()
-    const victim = await admin.query<{ id: string; seq: string }>("SELECT id, seq FROM limena.audit_logs WHERE tenant_id = $1 AND action = 'tenant.updated' LIMIT 1", [world.tenantA])
+    const victim = await admin.query<{ id: string; seq: string }>(
+      "SELECT id, seq FROM limena.audit_logs WHERE tenant_id = $1 AND action = 'tenant.updated' LIMIT 1",
+      [world.tenantA],
+    )
     // The database superuser stands in for someone with direct access; RLS would keep limena_owner out.
     await admin.query("UPDATE limena.audit_logs SET actor_name = 'someone else' WHERE id = $1", [victim.rows[0]!.id])
     await admin.end()
 
     const tampered = await runLimena(['verify-audit', '--data-dir', dataDir, '--tenant', world.tenantA], { env: cliEnvironment() })
     expect(tampered.code).toBe(1)
-    expect(tampered.stdout).toContain(`broken  tenant ${world.tenantA}  seq ${victim.rows[0]!.seq} (audit id ${victim.rows[0]!.id}): content changed`)
+    expect(tampered.stdout).toContain(
+      `broken  tenant ${world.tenantA}  seq ${victim.rows[0]!.seq} (audit id ${victim.rows[0]!.id}): content changed`,
+    )
     const otherTenant = await runLimena(['verify-audit', '--data-dir', dataDir, '--tenant', world.tenantB], { env: cliEnvironment() })
     expect(otherTenant.code).toBe(0)
   })
@@ -186,12 +214,17 @@ describe('audit trail', () => {
     }
     const tampered = await runLimena(['verify-audit', '--data-dir', dataDir, '--tenant', tenantId], { env: cliEnvironment() })
     expect(tampered.code).toBe(1)
-    expect(tampered.stdout).toContain(`broken  tenant ${tenantId}  seq ${moved.seq} (audit id ${moved.id}): time went back: ${moved.at} is before the previous row's ${moved.previous_at}`)
+    expect(tampered.stdout).toContain(
+      `broken  tenant ${tenantId}  seq ${moved.seq} (audit id ${moved.id}): time went back: ${moved.at} is before the previous row's ${moved.previous_at}`,
+    )
   })
 
   it('verify-audit notices rows removed from the end of a chain', async () => {
     const admin = await database().admin()
-    await admin.query("DELETE FROM limena.audit_logs WHERE tenant_id = $1 AND seq = (SELECT max(seq) FROM limena.audit_logs WHERE tenant_id = $1)", [world.tenantB])
+    await admin.query(
+      'DELETE FROM limena.audit_logs WHERE tenant_id = $1 AND seq = (SELECT max(seq) FROM limena.audit_logs WHERE tenant_id = $1)',
+      [world.tenantB],
+    )
     await admin.end()
     const verification = await withOperatorRead(database().pools, (client) => verifyAuditChains(client, world.tenantB))
     expect(verification.broken).toEqual([{ tenantId: world.tenantB, seq: null, auditId: null, problem: 'head_mismatch' }])

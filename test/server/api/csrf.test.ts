@@ -26,13 +26,23 @@ const exempt = Object.values(operations)
   .map((operation) => `${operation.method} ${apiBasePath}${operation.path}`)
 
 function concrete(path: string): string {
-  return path.replace(':tenantId', world.tenantA).replace(/:[A-Za-z]+/g, () => randomUUID()).slice(apiBasePath.length)
+  return path
+    .replace(':tenantId', world.tenantA)
+    .replace(/:[A-Za-z]+/g, () => randomUUID())
+    .slice(apiBasePath.length)
 }
 
 describe('CSRF', () => {
   it('finds the state-changing routes in the router', () => {
     const found = stateChanging().map((route) => `${route.method} ${route.path}`)
-    expect(found).toEqual(expect.arrayContaining(['POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout', 'POST /api/v1/tenants', 'DELETE /api/v1/tenants/:tenantId/api-keys/:keyId']))
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/refresh',
+        'POST /api/v1/auth/logout',
+        'POST /api/v1/tenants',
+        'DELETE /api/v1/tenants/:tenantId/api-keys/:keyId',
+      ]),
+    )
     expect(found.length).toBeGreaterThanOrEqual(8)
   })
 
@@ -46,7 +56,10 @@ describe('CSRF', () => {
     try {
       for (const route of stateChanging()) {
         if (exempt.includes(`${route.method} ${route.path}`)) continue
-        const answer = await owner.request<{ detail: string }>(route.method, concrete(route.path), { body: {}, auth: route.path.includes('/auth/refresh') || route.path.includes('/auth/logout') ? null : undefined })
+        const answer = await owner.request<{ detail: string }>(route.method, concrete(route.path), {
+          body: {},
+          auth: route.path.includes('/auth/refresh') || route.path.includes('/auth/logout') ? null : undefined,
+        })
         expect(answer.status, `${route.method} ${route.path}`).toBe(403)
         expect(answer.body.detail, `${route.method} ${route.path}`).toMatch(/X-CSRF-Token/)
       }
@@ -57,7 +70,10 @@ describe('CSRF', () => {
 
   it('answers 403 when the header does not match the cookie, or the token belongs to another session', async () => {
     const owner = world.clients.owner
-    const mismatched = await owner.request('POST', '/tenants', { body: { name: 'x', slug: 'csrf-x' }, headers: { 'x-csrf-token': 'forged.value' } })
+    const mismatched = await owner.request('POST', '/tenants', {
+      body: { name: 'x', slug: 'csrf-x' },
+      headers: { 'x-csrf-token': 'forged.value' },
+    })
     expect(mismatched.status).toBe(403)
     const admin = world.clients.admin
     const borrowed = admin.cookies.get('csrf')!.value
@@ -73,7 +89,10 @@ describe('CSRF', () => {
     expect(withToken.status).toBe(201)
     const keyCaller = world.clients.outsider
     keyCaller.sendCsrf = false
-    const byKey = await keyCaller.request('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'by key', scopes: ['keys:write'] }, auth: `Bearer ${world.keys['keys:write']}` })
+    const byKey = await keyCaller.request('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'by key', scopes: ['keys:write'] },
+      auth: `Bearer ${world.keys['keys:write']}`,
+    })
     keyCaller.sendCsrf = true
     expect(byKey.status).toBe(201)
   })

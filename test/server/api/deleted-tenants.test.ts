@@ -38,7 +38,6 @@ function bodyFor(definition: OperationDefinition): unknown {
   return example
 }
 
-
 const routesNamingTheTenant = () => discoverRoutes(server().app).filter((route) => route.path.includes('/:tenantId'))
 
 function fill(path: string): string {
@@ -52,22 +51,38 @@ function fill(path: string): string {
 }
 
 async function auditRowCount(): Promise<number> {
-  return withOperatorRead(database().pools, async (client) => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = $1', [world.tenantA])).rows[0]!.n)
+  return withOperatorRead(
+    database().pools,
+    async (client) =>
+      (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = $1', [world.tenantA])).rows[0]!.n,
+  )
 }
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'deleted')
   const owner = world.clients.owner
-  allScopeKey = (await owner.request<{ key: string }>('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'all scopes', scopes: [...apiKeyScopes] } })).body.key
-  const key = await owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'to revoke', scopes: ['tenant:read'] } })
-  const integration = await owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/integrations`, { body: { provider: 'slack', label: 'ws', secret: 'xoxb-1' } })
-  const invitation = await owner.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantA}/members`, { body: { email: 'pending@example.test', role: 'viewer' } })
+  allScopeKey = (
+    await owner.request<{ key: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'all scopes', scopes: [...apiKeyScopes] },
+    })
+  ).body.key
+  const key = await owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+    body: { name: 'to revoke', scopes: ['tenant:read'] },
+  })
+  const integration = await owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/integrations`, {
+    body: { provider: 'slack', label: 'ws', secret: 'xoxb-1' },
+  })
+  const invitation = await owner.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantA}/members`, {
+    body: { email: 'pending@example.test', role: 'viewer' },
+  })
   ids = { keyId: key.body.id, integrationId: integration.body.id, invitationId: invitation.body.invitation.id }
   await createUser(database(), { email: 'deleted-ops@example.test', password: 'deleted ops password', platformAdmin: true })
   operator = new ApiClient(server().url)
   await operator.login('deleted-ops@example.test', 'deleted ops password')
   // Before the deletion the key works; then the owner deletes the tenant.
-  expect((await new ApiClient(server().url).request('GET', `/tenants/${world.tenantA}/members`, { auth: `Bearer ${allScopeKey}` })).status).toBe(200)
+  expect(
+    (await new ApiClient(server().url).request('GET', `/tenants/${world.tenantA}/members`, { auth: `Bearer ${allScopeKey}` })).status,
+  ).toBe(200)
   expect((await owner.request('DELETE', `/tenants/${world.tenantA}`)).status).toBe(204)
   auditRowsAtDeletion = await auditRowCount()
 })
@@ -79,10 +94,13 @@ describe('a deleted tenant', () => {
 
   for (const caller of ['its owner', 'its all-scope API key', 'a platform operator'] as const) {
     it(`answers 404 on every route that names it, to ${caller}`, async () => {
-      const routes = routesNamingTheTenant().filter((route) => caller === 'a platform operator' || operationOfRoute(route.method, route.path).access !== 'operator')
+      const routes = routesNamingTheTenant().filter(
+        (route) => caller === 'a platform operator' || operationOfRoute(route.method, route.path).access !== 'operator',
+      )
       for (const route of routes) {
         const definition = operationOfRoute(route.method, route.path)
-        const client = caller === 'its owner' ? world.clients.owner : caller === 'a platform operator' ? operator : new ApiClient(server().url)
+        const client =
+          caller === 'its owner' ? world.clients.owner : caller === 'a platform operator' ? operator : new ApiClient(server().url)
         const answer = await client.request(route.method, fill(route.path), {
           body: bodyFor(definition),
           headers: { 'x-access-reason': 'checking a deleted tenant' },

@@ -21,10 +21,12 @@ afterAll(async () => {
 function getWithHost(host: string): Promise<number> {
   const url = new URL(`${server.url}/api/v1/healthz`)
   return new Promise((resolve, reject) => {
-    http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { host } }, (response) => {
-      response.resume()
-      resolve(response.statusCode ?? 0)
-    }).on('error', reject)
+    http
+      .get({ host: url.hostname, port: url.port, path: url.pathname, headers: { host } }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      .on('error', reject)
   })
 }
 

@@ -49,7 +49,12 @@ function expectSecurityHeaders(headers: Headers, status: number): void {
 
 function expectProblem(answer: { headers: Headers; body: unknown; text: string }, status: number): void {
   expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/)
-  expect(answer.body).toMatchObject({ status, type: expect.stringMatching(/^urn:limena:problem:/), title: expect.any(String), requestId: answer.headers.get('x-request-id') })
+  expect(answer.body).toMatchObject({
+    status,
+    type: expect.stringMatching(/^urn:limena:problem:/),
+    title: expect.any(String),
+    requestId: answer.headers.get('x-request-id'),
+  })
   expect(answer.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/)
 }
 
@@ -76,7 +81,9 @@ describe('security headers and problem answers', () => {
   })
 
   it('413 for a body over 100 KB', async () => {
-    const answer = await new ApiClient(server.url).request('POST', '/auth/login', { rawBody: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(101 * 1024) }) })
+    const answer = await new ApiClient(server.url).request('POST', '/auth/login', {
+      rawBody: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(101 * 1024) }),
+    })
     expect(answer.status).toBe(413)
     expectSecurityHeaders(answer.headers, 413)
     expectProblem(answer, 413)
@@ -86,7 +93,9 @@ describe('security headers and problem answers', () => {
     const malformed = await new ApiClient(server.url).request('POST', '/auth/login', { rawBody: '{"email": ' })
     expect(malformed.status).toBe(400)
     expectProblem(malformed, 400)
-    const mismatched = await new ApiClient(server.url).request<{ errors: Array<{ path: string }> }>('POST', '/auth/login', { body: { email: 'not-an-email', password: 'x', extra: 1 } })
+    const mismatched = await new ApiClient(server.url).request<{ errors: Array<{ path: string }> }>('POST', '/auth/login', {
+      body: { email: 'not-an-email', password: 'x', extra: 1 },
+    })
     expect(mismatched.status).toBe(400)
     expect(mismatched.body.errors.map((error) => error.path)).toEqual(expect.arrayContaining(['email']))
   })

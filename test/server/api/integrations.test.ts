@@ -29,10 +29,18 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'limena-integrations-'))
   const install = { dataDir, store: 'file' as const, env: {} }
   const { secrets } = await resolveInstallSecrets(install)
-  server = await startTestServer(database(), { secrets, reloadEncryptionKeys: async () => (await resolveInstallSecrets(install)).secrets.encryptionKeys })
+  server = await startTestServer(database(), {
+    secrets,
+    reloadEncryptionKeys: async () => (await resolveInstallSecrets(install)).secrets.encryptionKeys,
+  })
   world = await buildTenantWorld(database(), server, 'crypt')
-  for (const [client, tenantId] of [[world.clients.owner, world.tenantA], [world.ownerB, world.tenantB]] as const) {
-    const answer = await client.request('POST', `/tenants/${tenantId}/integrations`, { body: { provider: 'slack', label: 'main workspace', secret: sharedSecret } })
+  for (const [client, tenantId] of [
+    [world.clients.owner, world.tenantA],
+    [world.ownerB, world.tenantB],
+  ] as const) {
+    const answer = await client.request('POST', `/tenants/${tenantId}/integrations`, {
+      body: { provider: 'slack', label: 'main workspace', secret: sharedSecret },
+    })
     expect(answer.status).toBe(201)
     expect(answer.text).not.toContain(sharedSecret)
   }
@@ -58,15 +66,23 @@ async function currentKeys() {
 describe('integration secrets', () => {
   it('are stored sealed: the plaintext is nowhere in the database', async () => {
     const admin = await database().admin()
-    const hits = await admin.query("SELECT count(*)::int AS n FROM limena.integrations i WHERE position(convert_to($1, 'UTF8') IN i.secret_ciphertext) > 0 OR to_jsonb(i)::text LIKE '%' || $1 || '%'", [sharedSecret])
-    const audit = await admin.query("SELECT count(*)::int AS n FROM limena.audit_logs a WHERE to_jsonb(a)::text LIKE '%' || $1 || '%'", [sharedSecret])
+    const hits = await admin.query(
+      "SELECT count(*)::int AS n FROM limena.integrations i WHERE position(convert_to($1, 'UTF8') IN i.secret_ciphertext) > 0 OR to_jsonb(i)::text LIKE '%' || $1 || '%'",
+      [sharedSecret],
+    )
+    const audit = await admin.query("SELECT count(*)::int AS n FROM limena.audit_logs a WHERE to_jsonb(a)::text LIKE '%' || $1 || '%'", [
+      sharedSecret,
+    ])
     await admin.end()
     expect(hits.rows[0].n).toBe(0)
     expect(audit.rows[0].n).toBe(0)
   })
 
   it('are never returned, only provider, label and dates', async () => {
-    const listing = await world.clients.owner.request<{ items: Array<Record<string, unknown>> }>('GET', `/tenants/${world.tenantA}/integrations`)
+    const listing = await world.clients.owner.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/tenants/${world.tenantA}/integrations`,
+    )
     expect(Object.keys(listing.body.items[0]!).sort()).toEqual(['connectedAt', 'id', 'keyVersion', 'label', 'provider'])
     expect(listing.text).not.toContain(sharedSecret)
   })
@@ -76,7 +92,9 @@ describe('integration secrets', () => {
     expect(a!.secret_ciphertext.equals(b!.secret_ciphertext)).toBe(false)
     const key = masterKeyBytes((await currentKeys())[0]!.key)
     expect(openSecret(a!.secret_ciphertext, key, { tenantId: a!.tenant_id, purpose: integrationSecretPurpose })).toBe(sharedSecret)
-    expect(() => openSecret(a!.secret_ciphertext, key, { tenantId: b!.tenant_id, purpose: integrationSecretPurpose })).toThrow(SecretBoxError)
+    expect(() => openSecret(a!.secret_ciphertext, key, { tenantId: b!.tenant_id, purpose: integrationSecretPurpose })).toThrow(
+      SecretBoxError,
+    )
     const tampered = Buffer.from(a!.secret_ciphertext)
     tampered[tampered.length - 1]! ^= 1
     expect(() => openSecret(tampered, key, { tenantId: a!.tenant_id, purpose: integrationSecretPurpose })).toThrow(SecretBoxError)
@@ -94,9 +112,13 @@ describe('integration secrets', () => {
     const after = await storedSecrets()
     expect(after.every((row) => row.key_version === 2 && sealedKeyVersion(row.secret_ciphertext) === 2)).toBe(true)
     for (const row of after) {
-      expect(openSecret(row.secret_ciphertext, masterKeyBytes(keys[1]!.key), { tenantId: row.tenant_id, purpose: integrationSecretPurpose })).toBeTypeOf('string')
+      expect(
+        openSecret(row.secret_ciphertext, masterKeyBytes(keys[1]!.key), { tenantId: row.tenant_id, purpose: integrationSecretPurpose }),
+      ).toBeTypeOf('string')
     }
-    const newer = await world.clients.owner.request<{ keyVersion: number }>('POST', `/tenants/${world.tenantA}/integrations`, { body: { provider: 'github', label: 'after rotation', secret: 'ghp_after' } })
+    const newer = await world.clients.owner.request<{ keyVersion: number }>('POST', `/tenants/${world.tenantA}/integrations`, {
+      body: { provider: 'github', label: 'after rotation', secret: 'ghp_after' },
+    })
     expect(newer.status).toBe(201)
     expect(newer.body.keyVersion).toBe(2)
   })

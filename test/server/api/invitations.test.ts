@@ -32,9 +32,14 @@ beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'consent')
 })
 
-async function auditRows(tenantId: string): Promise<Array<{ action: string; actor_name: string | null; target_name: string | null; metadata: Record<string, unknown> }>> {
-  return withOperatorRead(database().pools, async (client) =>
-    (await client.query('SELECT action, actor_name, target_name, metadata FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [tenantId])).rows,
+async function auditRows(
+  tenantId: string,
+): Promise<Array<{ action: string; actor_name: string | null; target_name: string | null; metadata: Record<string, unknown> }>> {
+  return withOperatorRead(
+    database().pools,
+    async (client) =>
+      (await client.query('SELECT action, actor_name, target_name, metadata FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [tenantId]))
+        .rows,
   )
 }
 
@@ -54,14 +59,20 @@ function shapeOf(value: unknown): unknown {
 describe('accept-invite is no password oracle', () => {
   it('12 wrong guesses then the right password yield no session for an existing account', async () => {
     await createUser(database(), { email: 'oracle-victim@example.test', password: 'the victim real password' })
-    const invited = await world.ownerB.request<InviteAnswer>('POST', `/tenants/${world.tenantB}/members`, { body: { email: 'oracle-victim@example.test', role: 'viewer' } })
+    const invited = await world.ownerB.request<InviteAnswer>('POST', `/tenants/${world.tenantB}/members`, {
+      body: { email: 'oracle-victim@example.test', role: 'viewer' },
+    })
     expect(invited.status).toBe(201)
     const attacker = new ApiClient(server().url)
     for (let guess = 0; guess < 12; guess++) {
-      const wrong = await attacker.request('POST', '/auth/accept-invite', { body: { token: invited.body.inviteToken, password: `guess number ${guess}` } })
+      const wrong = await attacker.request('POST', '/auth/accept-invite', {
+        body: { token: invited.body.inviteToken, password: `guess number ${guess}` },
+      })
       expect(wrong.status).not.toBe(200)
     }
-    const right = await attacker.request<{ accessToken?: string; detail?: string }>('POST', '/auth/accept-invite', { body: { token: invited.body.inviteToken, password: 'the victim real password' } })
+    const right = await attacker.request<{ accessToken?: string; detail?: string }>('POST', '/auth/accept-invite', {
+      body: { token: invited.body.inviteToken, password: 'the victim real password' },
+    })
     expect(right.status).toBe(409)
     expect(right.body.accessToken).toBeUndefined()
     expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith('refresh_token='))).toBe(false)
@@ -72,14 +83,25 @@ describe('accept-invite is no password oracle', () => {
   })
 
   it('still creates the account of an email that has none, once', async () => {
-    const invited = await world.clients.admin.request<InviteAnswer>('POST', members(), { body: { email: 'Brand.New@Example.test', role: 'member' } })
-    const accepted = await new ApiClient(server().url).request<{ user: { email: string }; memberships: Array<{ tenantId: string; role: string }> }>('POST', '/auth/accept-invite', {
+    const invited = await world.clients.admin.request<InviteAnswer>('POST', members(), {
+      body: { email: 'Brand.New@Example.test', role: 'member' },
+    })
+    const accepted = await new ApiClient(server().url).request<{
+      user: { email: string }
+      memberships: Array<{ tenantId: string; role: string }>
+    }>('POST', '/auth/accept-invite', {
       body: { token: invited.body.inviteToken, password: 'brand new password' },
     })
     expect(accepted.status).toBe(200)
     expect(accepted.body.user.email).toBe('brand.new@example.test')
     expect(accepted.body.memberships).toEqual([expect.objectContaining({ tenantId: world.tenantA, role: 'member' })])
-    expect((await new ApiClient(server().url).request('POST', '/auth/accept-invite', { body: { token: invited.body.inviteToken, password: 'brand new password' } })).status).toBe(400)
+    expect(
+      (
+        await new ApiClient(server().url).request('POST', '/auth/accept-invite', {
+          body: { token: invited.body.inviteToken, password: 'brand new password' },
+        })
+      ).status,
+    ).toBe(400)
   })
 })
 
@@ -93,24 +115,41 @@ describe('membership only by consent', () => {
   })
 
   it('answers an add with the same status and shape whether or not the email has an account', async () => {
-    const forExisting = await world.clients.owner.request<InviteAnswer>('POST', members(), { body: { email: 'has-account@example.test', role: 'member' } })
-    const forNobody = await world.clients.owner.request<InviteAnswer>('POST', members(), { body: { email: 'no-account@example.test', role: 'member' } })
+    const forExisting = await world.clients.owner.request<InviteAnswer>('POST', members(), {
+      body: { email: 'has-account@example.test', role: 'member' },
+    })
+    const forNobody = await world.clients.owner.request<InviteAnswer>('POST', members(), {
+      body: { email: 'no-account@example.test', role: 'member' },
+    })
     expect(forExisting.status).toBe(201)
     expect(forNobody.status).toBe(201)
     expect(shapeOf(forExisting.body)).toEqual(shapeOf(forNobody.body))
-    expect(forExisting.body.invitation).toMatchObject({ email: 'has-account@example.test', role: 'member', invitedBy: 'consent-owner@example.test' })
+    expect(forExisting.body.invitation).toMatchObject({
+      email: 'has-account@example.test',
+      role: 'member',
+      invitedBy: 'consent-owner@example.test',
+    })
     expect(forExisting.headers.get('cache-control')).toBe('no-store')
     // Not a member until they accept: not listed, and their sign-ins stay out of the tenant's log.
     const listed = await world.clients.owner.request<{ items: Array<{ userId: string }> }>('GET', members())
     expect(listed.body.items.map((member) => member.userId)).not.toContain(existingId)
     await signedIn('has-account@example.test', 'has account password')
-    expect((await auditRows(world.tenantA)).filter((row) => row.action === 'auth.login' && row.actor_name === 'has-account@example.test')).toEqual([])
+    expect(
+      (await auditRows(world.tenantA)).filter((row) => row.action === 'auth.login' && row.actor_name === 'has-account@example.test'),
+    ).toEqual([])
   })
 
   it('shows the invited person their pending invitations, and nobody else’s', async () => {
     const mine = await existing.request<{ items: MyInvitation[] }>('GET', '/me/invitations')
     expect(mine.status).toBe(200)
-    expect(mine.body.items).toEqual([expect.objectContaining({ tenantId: world.tenantA, tenantName: 'consent A', role: 'member', invitedBy: 'consent-owner@example.test' })])
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({
+        tenantId: world.tenantA,
+        tenantName: 'consent A',
+        role: 'member',
+        invitedBy: 'consent-owner@example.test',
+      }),
+    ])
     const outsiders = await world.clients.outsider.request<{ items: MyInvitation[] }>('GET', '/me/invitations')
     expect(outsiders.body.items).toEqual([])
     const stolen = await world.clients.outsider.request('POST', `/me/invitations/${mine.body.items[0]!.id}/accept`)
@@ -125,12 +164,21 @@ describe('membership only by consent', () => {
     expect((await existing.request('GET', `/tenants/${world.tenantA}`)).status).toBe(200)
     expect((await existing.request<{ items: MyInvitation[] }>('GET', '/me/invitations')).body.items).toEqual([])
     expect((await existing.request('POST', `/me/invitations/${pending!.id}/accept`)).status).toBe(404)
-    const added = (await auditRows(world.tenantA)).filter((row) => row.action === 'member.added' && row.target_name === 'has-account@example.test')
-    expect(added).toEqual([expect.objectContaining({ actor_name: 'has-account@example.test', metadata: expect.objectContaining({ via: 'invitation', role: 'member' }) })])
+    const added = (await auditRows(world.tenantA)).filter(
+      (row) => row.action === 'member.added' && row.target_name === 'has-account@example.test',
+    )
+    expect(added).toEqual([
+      expect.objectContaining({
+        actor_name: 'has-account@example.test',
+        metadata: expect.objectContaining({ via: 'invitation', role: 'member' }),
+      }),
+    ])
   })
 
   it('leaves the person outside when they decline, audited', async () => {
-    await world.ownerB.request<InviteAnswer>('POST', `/tenants/${world.tenantB}/members`, { body: { email: 'has-account@example.test', role: 'admin' } })
+    await world.ownerB.request<InviteAnswer>('POST', `/tenants/${world.tenantB}/members`, {
+      body: { email: 'has-account@example.test', role: 'admin' },
+    })
     const [pending] = (await existing.request<{ items: MyInvitation[] }>('GET', '/me/invitations')).body.items
     expect(pending).toMatchObject({ tenantId: world.tenantB, role: 'admin' })
     expect((await existing.request('POST', `/me/invitations/${pending!.id}/decline`)).status).toBe(204)
@@ -140,7 +188,9 @@ describe('membership only by consent', () => {
   })
 
   it('lists pending invitations to owners and admins only, and lets them revoke one, audited', async () => {
-    const invited = await world.clients.admin.request<InviteAnswer>('POST', members(), { body: { email: 'to-revoke@example.test', role: 'viewer' } })
+    const invited = await world.clients.admin.request<InviteAnswer>('POST', members(), {
+      body: { email: 'to-revoke@example.test', role: 'viewer' },
+    })
     const listed = await world.clients.admin.request<{ items: Array<{ id: string; email: string }> }>('GET', invitations())
     expect(listed.status).toBe(200)
     expect(listed.body.items.map((item) => item.email)).toContain('to-revoke@example.test')
@@ -153,7 +203,9 @@ describe('membership only by consent', () => {
     expect((await world.clients.owner.request('DELETE', `${invitations()}/${invited.body.invitation.id}`)).status).toBe(404)
     const after = await world.clients.admin.request<{ items: Array<{ email: string }> }>('GET', invitations())
     expect(after.body.items.map((item) => item.email)).not.toContain('to-revoke@example.test')
-    const used = await new ApiClient(server().url).request('POST', '/auth/accept-invite', { body: { token: invited.body.inviteToken, password: 'revoked person password' } })
+    const used = await new ApiClient(server().url).request('POST', '/auth/accept-invite', {
+      body: { token: invited.body.inviteToken, password: 'revoked person password' },
+    })
     expect(used.status).toBe(400)
     expect((await auditRows(world.tenantA)).map((row) => row.action)).toContain('invitation.revoked')
   })
@@ -166,11 +218,15 @@ describe('membership only by consent', () => {
     const lastOwner = await world.clients.owner.request<{ detail: string }>('DELETE', `${members()}/me`)
     expect(lastOwner.status).toBe(409)
     expect(lastOwner.body.detail).toMatch(/last owner/)
-    expect((await new ApiClient(server().url).request('DELETE', `${members()}/me`, { auth: `Bearer ${world.keys['members:write']}` })).status).toBe(403)
+    expect(
+      (await new ApiClient(server().url).request('DELETE', `${members()}/me`, { auth: `Bearer ${world.keys['members:write']}` })).status,
+    ).toBe(403)
     expect((await world.clients.outsider.request('DELETE', `${members()}/me`)).status).toBe(404)
   })
 
   it('still refuses to invite someone who is already a member', async () => {
-    expect((await world.clients.owner.request('POST', members(), { body: { email: 'consent-viewer@example.test', role: 'viewer' } })).status).toBe(409)
+    expect(
+      (await world.clients.owner.request('POST', members(), { body: { email: 'consent-viewer@example.test', role: 'viewer' } })).status,
+    ).toBe(409)
   })
 })

@@ -6,7 +6,13 @@
 import http from 'node:http'
 import argon2 from 'argon2'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { hashingConcurrency, hashingConcurrencyFor, hashingQueue, hashPassword, passwordHashParameters } from '../../../src/server/crypto/passwords.js'
+import {
+  hashingConcurrency,
+  hashingConcurrencyFor,
+  hashingQueue,
+  hashPassword,
+  passwordHashParameters,
+} from '../../../src/server/crypto/passwords.js'
 import { inTransaction } from '../../../src/server/db/with-tenant.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, useTestServer } from '../../support/test-server.js'
@@ -20,16 +26,27 @@ beforeAll(async () => {
   await createUser(database(), { email: 'target@example.test', password })
 })
 
-function loginFrom(localAddress: string, email: string, attempt: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+function loginFrom(
+  localAddress: string,
+  email: string,
+  attempt: string,
+): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
   const url = new URL(`${server().url}/api/v1/auth/login`)
   const payload = JSON.stringify({ email, password: attempt })
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (response) => {
         let body = ''
         response.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] as string | undefined, body }))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }))
       },
     )
     request.on('error', reject)
@@ -39,8 +56,12 @@ function loginFrom(localAddress: string, email: string, attempt: string): Promis
 
 describe('sign-in', () => {
   it('answers an unknown email and a wrong password the same way', async () => {
-    const unknown = await new ApiClient(server().url).request<Record<string, unknown>>('POST', '/auth/login', { body: { email: 'nobody@example.test', password: 'whatever it is' } })
-    const wrong = await new ApiClient(server().url).request<Record<string, unknown>>('POST', '/auth/login', { body: { email: 'known@example.test', password: 'whatever it is' } })
+    const unknown = await new ApiClient(server().url).request<Record<string, unknown>>('POST', '/auth/login', {
+      body: { email: 'nobody@example.test', password: 'whatever it is' },
+    })
+    const wrong = await new ApiClient(server().url).request<Record<string, unknown>>('POST', '/auth/login', {
+      body: { email: 'known@example.test', password: 'whatever it is' },
+    })
     expect(unknown.status).toBe(401)
     expect(wrong.status).toBe(401)
     const { requestId: _a, ...unknownBody } = unknown.body
@@ -56,10 +77,24 @@ describe('sign-in', () => {
       client.query("INSERT INTO users (id, email, password_hash) VALUES (gen_random_uuid(), 'weak@example.test', $1)", [weak]),
     )
     expect((await new ApiClient(server().url).login('weak@example.test', 'rehash me please now')).status).toBe(200)
-    const stored = await inTransaction(database().pools.app, {}, async (client) => (await client.query("SELECT password_hash FROM users WHERE email = 'weak@example.test'")).rows[0].password_hash as string)
-    const parameters = Object.fromEntries(stored.split('$')[3]!.split(',').map((pair) => pair.split('=')))
+    const stored = await inTransaction(
+      database().pools.app,
+      {},
+      async (client) =>
+        (await client.query("SELECT password_hash FROM users WHERE email = 'weak@example.test'")).rows[0].password_hash as string,
+    )
+    const parameters = Object.fromEntries(
+      stored
+        .split('$')[3]!
+        .split(',')
+        .map((pair) => pair.split('=')),
+    )
     expect(stored.startsWith('$argon2id$v=19$')).toBe(true)
-    expect(parameters).toEqual({ m: String(passwordHashParameters.memoryCost), t: String(passwordHashParameters.timeCost), p: String(passwordHashParameters.parallelism) })
+    expect(parameters).toEqual({
+      m: String(passwordHashParameters.memoryCost),
+      t: String(passwordHashParameters.timeCost),
+      p: String(passwordHashParameters.parallelism),
+    })
     expect((await new ApiClient(server().url).login('weak@example.test', 'rehash me please now')).status).toBe(200)
   })
 

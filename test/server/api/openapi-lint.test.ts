@@ -33,18 +33,24 @@ describe('the served OpenAPI document', () => {
     try {
       const file = join(directory, 'openapi.json')
       await writeFile(file, served.text)
-      const run = await promisify(execFile)(process.execPath, [redocly, 'lint', file, '--config', join(root, 'redocly.yaml'), '--format', 'json', '--max-problems', '1000'], {
-        cwd: root,
-        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-        maxBuffer: 16 * 1024 * 1024,
-      }).catch((failure: { stdout?: string; stderr?: string }) => failure)
+      const run = await promisify(execFile)(
+        process.execPath,
+        [redocly, 'lint', file, '--config', join(root, 'redocly.yaml'), '--format', 'json', '--max-problems', '1000'],
+        {
+          cwd: root,
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      ).catch((failure: { stdout?: string; stderr?: string }) => failure)
       let report: LintReport
       try {
         report = JSON.parse(run.stdout ?? '') as LintReport
       } catch {
         throw new Error(`redocly lint gave no report: ${run.stderr ?? ''}`)
       }
-      const findings = report.problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`)
+      const findings = report.problems.map(
+        (problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`,
+      )
       expect(findings).toEqual([])
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
     } finally {

@@ -66,7 +66,10 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
   login: async (world) => ({ as: 'anonymous', input: { email: (await world.newUser()).email, password: worldPassword } }),
   refresh: async (world) => ({ as: (await world.newUser()).client, input: {} }),
   logout: async (world) => ({ as: (await world.newUser()).client, input: {} }),
-  changePassword: async (world) => ({ as: (await world.newUser()).client, input: { currentPassword: worldPassword, newPassword: 'a new password of some length' } }),
+  changePassword: async (world) => ({
+    as: (await world.newUser()).client,
+    input: { currentPassword: worldPassword, newPassword: 'a new password of some length' },
+  }),
   jwks: async () => ({ as: 'anonymous', input: {} }),
   me: async (world) => ({ as: world.clients.member, input: {} }),
   listTenants: async (world) => ({ as: world.clients.viewer, input: {} }),
@@ -79,15 +82,29 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
   },
   listMembers: async (world) => ({ as: world.clients.viewer, input: { tenantId: world.tenantA } }),
   listApiKeys: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA } }),
-  createApiKey: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA, name: 'sample key', scopes: ['tenant:read', 'audit:read'] } }),
+  createApiKey: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, name: 'sample key', scopes: ['tenant:read', 'audit:read'] },
+  }),
   deleteApiKey: async (world) => {
-    const created = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'to revoke', scopes: ['tenant:read'] } })
+    const created = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'to revoke', scopes: ['tenant:read'] },
+    })
     return { as: world.clients.owner, input: { tenantId: world.tenantA, keyId: created.body.id } }
   },
-  acceptInvite: async (world) => ({ as: 'anonymous', input: { token: (await world.invite(`${world.unique('invitee')}@example.test`)).token, password: 'the invitee password' } }),
-  addMember: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA, email: `${world.unique('added')}@example.test`, role: 'member' } }),
+  acceptInvite: async (world) => ({
+    as: 'anonymous',
+    input: { token: (await world.invite(`${world.unique('invitee')}@example.test`)).token, password: 'the invitee password' },
+  }),
+  addMember: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, email: `${world.unique('added')}@example.test`, role: 'member' },
+  }),
   listInvitations: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA } }),
-  revokeInvitation: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA, invitationId: (await world.invite(`${world.unique('revoked')}@example.test`)).id } }),
+  revokeInvitation: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, invitationId: (await world.invite(`${world.unique('revoked')}@example.test`)).id },
+  }),
   leaveTenant: async (world) => ({ as: (await world.newMember('viewer')).client, input: { tenantId: world.tenantA } }),
   listMyInvitations: async (world) => {
     const person = await world.newUser()
@@ -102,25 +119,45 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     const person = await world.newUser()
     return { as: person.client, input: { invitationId: (await world.invite(person.email)).id } }
   },
-  updateMember: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA, userId: (await world.newMember('viewer')).id, role: 'member' } }),
-  removeMember: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA, userId: (await world.newMember('member')).id } }),
+  updateMember: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, userId: (await world.newMember('viewer')).id, role: 'member' },
+  }),
+  removeMember: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, userId: (await world.newMember('member')).id },
+  }),
   listIntegrations: async (world) => ({ as: world.clients.admin, input: { tenantId: world.tenantA } }),
-  connectIntegration: async (world) => ({ as: apiKey(world.keys['integrations:write']), input: { tenantId: world.tenantA, provider: 'slack', label: 'sample workspace', secret: 'xoxb-sample-secret' } }),
+  connectIntegration: async (world) => ({
+    as: apiKey(world.keys['integrations:write']),
+    input: { tenantId: world.tenantA, provider: 'slack', label: 'sample workspace', secret: 'xoxb-sample-secret' },
+  }),
   disconnectIntegration: async (world) => {
-    const connected = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/integrations`, { body: { provider: 'jira', label: 'to disconnect', secret: 'jira-secret' } })
+    const connected = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/integrations`, {
+      body: { provider: 'jira', label: 'to disconnect', secret: 'jira-secret' },
+    })
     return { as: world.clients.owner, input: { tenantId: world.tenantA, integrationId: connected.body.id } }
   },
-  listAuditLogs: async (world) => ({ as: apiKey(world.keys['audit:read']), input: { tenantId: world.tenantA, limit: 5, action: 'auth.*' } }),
+  listAuditLogs: async (world) => ({
+    as: apiKey(world.keys['audit:read']),
+    input: { tenantId: world.tenantA, limit: 5, action: 'auth.*' },
+  }),
   exportAuditLogs: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, from: '2020-01-01T00:00:00Z' } }),
   getQuotas: async (world) => ({ as: world.clients.viewer, input: { tenantId: world.tenantA } }),
   recordAiUsage: async (world) => ({ as: world.clients.member, input: { tenantId: world.tenantA, tokens: 120, model: 'sample-model' } }),
   adminListTenants: async (world) => ({ as: world.operator, input: { limit: 10 } }),
-  adminCreateTenant: async (world) => ({ as: world.operator, input: { name: 'Created by an operator', slug: world.unique('operated'), ownerEmail: `${world.unique('first-owner')}@example.test` } }),
+  adminCreateTenant: async (world) => ({
+    as: world.operator,
+    input: { name: 'Created by an operator', slug: world.unique('operated'), ownerEmail: `${world.unique('first-owner')}@example.test` },
+  }),
   adminGetTenant: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA } }),
   adminListAuditLogs: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, limit: 5 } }),
   adminExportAuditLogs: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, action: 'auth.login' } }),
   adminUsage: async (world) => ({ as: world.operator, input: { bucket: 'day', top: 3 } }),
-  adminSetQuotas: async (world) => ({ as: world.operator, input: { tenantId: world.tenantB, velocityPerHour: 500, monthlyTokenCeiling: 2_000_000 } }),
+  adminSetQuotas: async (world) => ({
+    as: world.operator,
+    input: { tenantId: world.tenantB, velocityPerHour: 500, monthlyTokenCeiling: 2_000_000 },
+  }),
   adminResetQuota: async (world) => ({ as: world.operator, input: { tenantId: world.tenantB, kind: 'velocity' } }),
   adminRevokeSessions: async (world) => ({ as: world.operator, input: { userId: (await world.newUser()).id } }),
   adminAccessLog: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, limit: 5 } }),
@@ -144,13 +181,48 @@ interface OtherAnswer {
 
 /** Answers other than the sample's, errors above all: each must be documented as it comes. */
 const otherAnswers: OtherAnswer[] = [
-  { operation: 'me', status: 200, why: 'an API key asks who it is', call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }) },
-  { operation: 'createTenant', status: 400, why: 'the slug breaks its pattern', call: async (world) => ({ as: world.clients.outsider, input: { name: 'Bad', slug: '-bad-' } }) },
-  { operation: 'me', status: 400, why: 'a query parameter to an operation that takes no input', call: async (world) => ({ as: world.clients.owner, input: { unexpected: 'yes' } }) },
-  { operation: 'getTenant', status: 400, why: 'an unknown query parameter', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, unexpected: 'yes' } }) },
-  { operation: 'adminPosture', status: 400, why: 'X-Access-Reason is too short', call: async (world) => ({ as: world.operator, input: {}, headers: { 'x-access-reason': 'no' } }) },
-  { operation: 'openapi', status: 401, why: 'a public operation given a credential that is not valid', call: async () => ({ as: { authorization: 'Bearer not-a-token' }, input: {} }) },
-  { operation: 'login', status: 401, why: 'a wrong password', call: async (world) => ({ as: 'anonymous', input: { email: (await world.newUser()).email, password: 'not the password at all' } }) },
+  {
+    operation: 'me',
+    status: 200,
+    why: 'an API key asks who it is',
+    call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }),
+  },
+  {
+    operation: 'createTenant',
+    status: 400,
+    why: 'the slug breaks its pattern',
+    call: async (world) => ({ as: world.clients.outsider, input: { name: 'Bad', slug: '-bad-' } }),
+  },
+  {
+    operation: 'me',
+    status: 400,
+    why: 'a query parameter to an operation that takes no input',
+    call: async (world) => ({ as: world.clients.owner, input: { unexpected: 'yes' } }),
+  },
+  {
+    operation: 'getTenant',
+    status: 400,
+    why: 'an unknown query parameter',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, unexpected: 'yes' } }),
+  },
+  {
+    operation: 'adminPosture',
+    status: 400,
+    why: 'X-Access-Reason is too short',
+    call: async (world) => ({ as: world.operator, input: {}, headers: { 'x-access-reason': 'no' } }),
+  },
+  {
+    operation: 'openapi',
+    status: 401,
+    why: 'a public operation given a credential that is not valid',
+    call: async () => ({ as: { authorization: 'Bearer not-a-token' }, input: {} }),
+  },
+  {
+    operation: 'login',
+    status: 401,
+    why: 'a wrong password',
+    call: async (world) => ({ as: 'anonymous', input: { email: (await world.newUser()).email, password: 'not the password at all' } }),
+  },
   { operation: 'me', status: 401, why: 'no credential', call: async () => ({ as: 'anonymous', input: {} }) },
   {
     operation: 'me',
@@ -158,13 +230,20 @@ const otherAnswers: OtherAnswer[] = [
     why: 'an API key of a deleted tenant',
     call: async (world) => {
       const { id, owner } = await world.newTenant()
-      const key = await owner.client.request<{ key: string }>('POST', `/tenants/${id}/api-keys`, { body: { name: 'orphan', scopes: ['tenant:read'] } })
+      const key = await owner.client.request<{ key: string }>('POST', `/tenants/${id}/api-keys`, {
+        body: { name: 'orphan', scopes: ['tenant:read'] },
+      })
       expect((await owner.client.request('DELETE', `/tenants/${id}`)).status).toBe(204)
       return { as: apiKey(key.body.key), input: {} }
     },
   },
   { operation: 'refresh', status: 401, why: 'no refresh cookie', call: async () => ({ as: 'anonymous', input: {} }) },
-  { operation: 'listTenants', status: 403, why: 'an API key on a user operation', call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }) },
+  {
+    operation: 'listTenants',
+    status: 403,
+    why: 'an API key on a user operation',
+    call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }),
+  },
   {
     operation: 'createTenant',
     status: 403,
@@ -175,16 +254,69 @@ const otherAnswers: OtherAnswer[] = [
       return { as: client, input: { name: 'No CSRF', slug: world.unique('no-csrf') } }
     },
   },
-  { operation: 'updateTenant', status: 403, why: 'an API key, which no scope lets rename a tenant', call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: { tenantId: world.tenantA, name: 'Renamed by a key' } }) },
-  { operation: 'deleteTenant', status: 403, why: 'a viewer may not delete', call: async (world) => ({ as: world.clients.viewer, input: { tenantId: world.tenantA } }) },
-  { operation: 'adminPosture', status: 403, why: 'an API key on an operator operation', call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }) },
-  { operation: 'adminPosture', status: 403, why: 'a user who is not an operator', call: async (world) => ({ as: world.clients.owner, input: {} }) },
-  { operation: 'getTenant', status: 404, why: "another tenant's id", call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantB } }) },
-  { operation: 'getTenant', status: 404, why: 'a malformed id', call: async (world) => ({ as: world.clients.owner, input: { tenantId: 'not-a-uuid' } }) },
-  { operation: 'createTenant', status: 409, why: 'a slug taken', call: async (world) => ({ as: world.clients.outsider, input: { name: 'Taken', slug: 'conformance-a' } }) },
-  { operation: 'updateTenant', status: 409, why: 'a slug taken', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, slug: 'conformance-b' } }) },
-  { operation: 'adminCreateTenant', status: 409, why: 'a slug taken', call: async (world) => ({ as: world.operator, input: { name: 'Taken', slug: 'conformance-a', ownerEmail: 'someone@example.test' } }) },
-  { operation: 'acceptInvite', status: 409, why: 'an invitation for an email with an account', call: async (world) => ({ as: 'anonymous', input: { token: (await world.invite((await world.newUser()).email)).token, password: 'whatever password it is' } }) },
+  {
+    operation: 'updateTenant',
+    status: 403,
+    why: 'an API key, which no scope lets rename a tenant',
+    call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: { tenantId: world.tenantA, name: 'Renamed by a key' } }),
+  },
+  {
+    operation: 'deleteTenant',
+    status: 403,
+    why: 'a viewer may not delete',
+    call: async (world) => ({ as: world.clients.viewer, input: { tenantId: world.tenantA } }),
+  },
+  {
+    operation: 'adminPosture',
+    status: 403,
+    why: 'an API key on an operator operation',
+    call: async (world) => ({ as: apiKey(world.keys['tenant:read']), input: {} }),
+  },
+  {
+    operation: 'adminPosture',
+    status: 403,
+    why: 'a user who is not an operator',
+    call: async (world) => ({ as: world.clients.owner, input: {} }),
+  },
+  {
+    operation: 'getTenant',
+    status: 404,
+    why: "another tenant's id",
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantB } }),
+  },
+  {
+    operation: 'getTenant',
+    status: 404,
+    why: 'a malformed id',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: 'not-a-uuid' } }),
+  },
+  {
+    operation: 'createTenant',
+    status: 409,
+    why: 'a slug taken',
+    call: async (world) => ({ as: world.clients.outsider, input: { name: 'Taken', slug: 'conformance-a' } }),
+  },
+  {
+    operation: 'updateTenant',
+    status: 409,
+    why: 'a slug taken',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, slug: 'conformance-b' } }),
+  },
+  {
+    operation: 'adminCreateTenant',
+    status: 409,
+    why: 'a slug taken',
+    call: async (world) => ({ as: world.operator, input: { name: 'Taken', slug: 'conformance-a', ownerEmail: 'someone@example.test' } }),
+  },
+  {
+    operation: 'acceptInvite',
+    status: 409,
+    why: 'an invitation for an email with an account',
+    call: async (world) => ({
+      as: 'anonymous',
+      input: { token: (await world.invite((await world.newUser()).email)).token, password: 'whatever password it is' },
+    }),
+  },
   {
     operation: 'acceptMyInvitation',
     status: 409,
@@ -196,24 +328,60 @@ const otherAnswers: OtherAnswer[] = [
       return { as: person.client, input: { invitationId: invitation.id } }
     },
   },
-  { operation: 'leaveTenant', status: 409, why: 'the last owner leaving', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA } }) },
-  { operation: 'addMember', status: 409, why: 'already a member', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, email: 'conformance-viewer@example.test', role: 'viewer' } }) },
-  { operation: 'updateMember', status: 409, why: 'the last owner demoted', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, userId: world.userIds.owner, role: 'admin' } }) },
-  { operation: 'removeMember', status: 409, why: 'the last owner removed', call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, userId: world.userIds.owner } }) },
+  {
+    operation: 'leaveTenant',
+    status: 409,
+    why: 'the last owner leaving',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA } }),
+  },
+  {
+    operation: 'addMember',
+    status: 409,
+    why: 'already a member',
+    call: async (world) => ({
+      as: world.clients.owner,
+      input: { tenantId: world.tenantA, email: 'conformance-viewer@example.test', role: 'viewer' },
+    }),
+  },
+  {
+    operation: 'updateMember',
+    status: 409,
+    why: 'the last owner demoted',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, userId: world.userIds.owner, role: 'admin' } }),
+  },
+  {
+    operation: 'removeMember',
+    status: 409,
+    why: 'the last owner removed',
+    call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, userId: world.userIds.owner } }),
+  },
   {
     operation: 'createTenant',
     status: 413,
     why: 'a body over 100 KB',
     call: async (world) => ({ as: world.clients.outsider, input: {}, rawBody: JSON.stringify({ name: 'x'.repeat(110_000), slug: 'big' }) }),
   },
-  { operation: 'createTenant', status: 415, why: 'a body that is not JSON', call: async (world) => ({ as: world.clients.outsider, input: {}, rawBody: 'name=x&slug=y', contentType: 'application/x-www-form-urlencoded' }) },
+  {
+    operation: 'createTenant',
+    status: 415,
+    why: 'a body that is not JSON',
+    call: async (world) => ({
+      as: world.clients.outsider,
+      input: {},
+      rawBody: 'name=x&slug=y',
+      contentType: 'application/x-www-form-urlencoded',
+    }),
+  },
   {
     operation: 'recordAiUsage',
     status: 429,
     why: 'the AI quota refuses',
     call: async (world) => {
       const { id, owner } = await world.newTenant()
-      const capped = await world.operator.request('PUT', `/admin/tenants/${id}/quotas`, { body: { velocityPerHour: 0, monthlyTokenCeiling: 1000 }, headers: { 'x-access-reason': accessReason } })
+      const capped = await world.operator.request('PUT', `/admin/tenants/${id}/quotas`, {
+        body: { velocityPerHour: 0, monthlyTokenCeiling: 1000 },
+        headers: { 'x-access-reason': accessReason },
+      })
       expect(capped.status).toBe(200)
       return { as: owner.client, input: { tenantId: id, tokens: 10 } }
     },
@@ -259,7 +427,9 @@ beforeAll(async () => {
     unique,
     newUser,
     async join(userId, role) {
-      await withTenant(database().pools.app, tenants.tenantA, (client) => client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [tenants.tenantA, userId, role]))
+      await withTenant(database().pools.app, tenants.tenantA, (client) =>
+        client.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [tenants.tenantA, userId, role]),
+      )
     },
     async newMember(role) {
       const person = await newUser()
@@ -267,13 +437,19 @@ beforeAll(async () => {
       return person
     },
     async invite(email) {
-      const invited = await tenants.clients.owner.request<{ invitation: { id: string }; inviteToken: string }>('POST', `/tenants/${tenants.tenantA}/members`, { body: { email, role: 'viewer' } })
+      const invited = await tenants.clients.owner.request<{ invitation: { id: string }; inviteToken: string }>(
+        'POST',
+        `/tenants/${tenants.tenantA}/members`,
+        { body: { email, role: 'viewer' } },
+      )
       if (invited.status !== 201) throw new Error(`invitation failed: ${invited.text}`)
       return { id: invited.body.invitation.id, token: invited.body.inviteToken }
     },
     async newTenant() {
       const owner = await newUser()
-      const created = await owner.client.request<{ id: string }>('POST', '/tenants', { body: { name: 'A tenant of its own', slug: unique('own') } })
+      const created = await owner.client.request<{ id: string }>('POST', '/tenants', {
+        body: { name: 'A tenant of its own', slug: unique('own') },
+      })
       if (created.status !== 201) throw new Error(`tenant creation failed: ${created.text}`)
       return { id: created.body.id, owner }
     },
@@ -291,13 +467,19 @@ async function perform(name: OperationName, call: OtherCall): Promise<ApiAnswer>
   const headers = { ...(operations[name].access === 'operator' ? { 'x-access-reason': accessReason } : {}), ...call.headers }
   const client = call.as instanceof ApiClient ? call.as : new ApiClient(server().url)
   const auth = call.as instanceof ApiClient ? undefined : call.as === 'anonymous' ? null : call.as.authorization
-  return client.request(request.method, request.path, { body: request.body, rawBody: call.rawBody, contentType: call.contentType, headers, auth })
+  return client.request(request.method, request.path, {
+    body: request.body,
+    rawBody: call.rawBody,
+    contentType: call.contentType,
+    headers,
+    auth,
+  })
 }
 
 describe('every operation of the contract, called with a valid request', () => {
   for (const name of Object.keys(operations) as OperationName[]) {
     it(`${name} answers as the document says`, async () => {
-      const sample = samples[name] as Sample<OperationName> | undefined
+      const sample = samples[name]
       if (!sample) expect.fail(`no sample call for ${name}: add one to \`samples\` in test/server/api/openapi-responses.test.ts`)
       const call = await sample(world)
       const input = call.input as Record<string, unknown>
@@ -333,7 +515,11 @@ describe('the checks themselves', () => {
     delete login.responses['200']!.headers!['Set-Cookie']
     const session = login.responses['200']!.content!['application/json']!.schema as { properties: Record<string, unknown> }
     session.properties.accessToken = { type: 'integer' }
-    const slug = (doctored.paths['/tenants']!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { pattern: string }> }).properties.slug!
+    const slug = (
+      doctored.paths['/tenants']!.post!.requestBody!.content['application/json']!.schema as {
+        properties: Record<string, { pattern: string }>
+      }
+    ).properties.slug!
     slug.pattern = '^only-this$'
     const lying = new OpenApiConformance(doctored)
     const person = await world.newUser()
@@ -345,6 +531,8 @@ describe('the checks themselves', () => {
     ])
     const refused = await perform('login', { as: 'anonymous', input: { email: person.email, password: 'not the password at all' } })
     expect(lying.answerFindings('login', refused)).toEqual([expect.stringMatching(/^status 401 is not documented/)])
-    expect(lying.requestFindings('createTenant', { name: 'Fine', slug: 'a-fine-slug' })).toEqual([expect.stringMatching(/^the request body does not match .*pattern/)])
+    expect(lying.requestFindings('createTenant', { name: 'Fine', slug: 'a-fine-slug' })).toEqual([
+      expect.stringMatching(/^the request body does not match .*pattern/),
+    ])
   })
 })

@@ -5,7 +5,14 @@
  * where the server reads one. (openapi-responses.test.ts holds real answers against it.)
  */
 import { describe, expect, it } from 'vitest'
-import { apiBasePath, operations, stateChangingMethods, type OperationAccess, type OperationDefinition, type OperationName } from '../../../src/shared/contract.js'
+import {
+  apiBasePath,
+  operations,
+  stateChangingMethods,
+  type OperationAccess,
+  type OperationDefinition,
+  type OperationName,
+} from '../../../src/shared/contract.js'
 import { permissionMatrix } from '../../../src/shared/permissions.js'
 import { jsonBodyLimit } from '../../../src/server/app.js'
 import { openApiPath } from '../../../src/server/openapi/openapi-document.js'
@@ -19,7 +26,10 @@ const server = useTestServer(database)
 
 describe('GET /api/v1/openapi.json', () => {
   it('documents exactly the routes the server serves', async () => {
-    const answer = await new ApiClient(server().url).request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json')
+    const answer = await new ApiClient(server().url).request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/openapi.json',
+    )
     expect(answer.status).toBe(200)
     expect(answer.body.openapi).toBe('3.1.0')
     const documented = Object.entries(answer.body.paths)
@@ -35,14 +45,30 @@ describe('GET /api/v1/openapi.json', () => {
   it('describes inputs, the access reason of operator routes, and problem answers', async () => {
     const answer = await new ApiClient(server().url).request<OpenApiDocument>('GET', '/openapi.json')
     const createKey = answer.body.paths['/tenants/{tenantId}/api-keys']!.post!
-    expect(createKey.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'tenantId', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid', pattern: expect.any(String) }) })]))
+    expect(createKey.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'tenantId',
+          in: 'path',
+          required: true,
+          schema: expect.objectContaining({ format: 'uuid', pattern: expect.any(String) }),
+        }),
+      ]),
+    )
     expect(JSON.stringify(createKey.requestBody)).toContain('"scopes"')
     expect(createKey.responses).toHaveProperty('201')
     expect(createKey.responses['413']!.description).toContain(jsonBodyLimit.replace(/kb$/i, ' KB'))
     const usage = answer.body.paths['/admin/usage']!.get!
     expect(usage.parameters).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'X-Access-Reason', in: 'header', required: true, description: expect.stringMatching(/3 to 500 characters.*UTF-8 percent-encoded \(RFC 3986\).*a `%` that is not a valid escape stays as written/) }),
+        expect.objectContaining({
+          name: 'X-Access-Reason',
+          in: 'header',
+          required: true,
+          description: expect.stringMatching(
+            /3 to 500 characters.*UTF-8 percent-encoded \(RFC 3986\).*a `%` that is not a valid escape stays as written/,
+          ),
+        }),
         expect.objectContaining({ name: 'bucket', in: 'query' }),
       ]),
     )
@@ -73,10 +99,15 @@ describe('GET /api/v1/openapi.json', () => {
         expect(csrfHeader, name).toBeUndefined()
       }
       const pathNames = [...definition.path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
-      const fields = Object.keys((definition.input as unknown as { shape: Record<string, unknown> }).shape).filter((field) => !pathNames.includes(field))
+      const fields = Object.keys((definition.input as unknown as { shape: Record<string, unknown> }).shape).filter(
+        (field) => !pathNames.includes(field),
+      )
       const readsBody = !['GET', 'DELETE'].includes(definition.method) && fields.length > 0
       expect(Boolean(operation.requestBody), name).toBe(readsBody)
-      expect(['413', '415'].filter((status) => status in operation.responses), name).toEqual(readsBody ? ['413', '415'] : [])
+      expect(
+        ['413', '415'].filter((status) => status in operation.responses),
+        name,
+      ).toEqual(readsBody ? ['413', '415'] : [])
       expect(operation.responses['429']?.headers, name).toHaveProperty('Retry-After')
     }
   })

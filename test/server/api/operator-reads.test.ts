@@ -24,7 +24,9 @@ let operator: ApiClient
 /** The test's own pools, so its checks do not queue behind the server's connections. */
 let checkPools: DatabasePools
 
-const operatorReads = (Object.entries(operations) as Array<[string, OperationDefinition]>).filter(([, operation]) => operation.access === 'operator' && operation.method === 'GET')
+const operatorReads = (Object.entries(operations) as Array<[string, OperationDefinition]>).filter(
+  ([, operation]) => operation.access === 'operator' && operation.method === 'GET',
+)
 
 /** Query strings that keep the answers small (the export: the last seconds); an operator GET not named here is called bare. */
 const queryOf: Record<string, () => string> = {
@@ -60,19 +62,23 @@ const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 async function tenantsShown(text: string): Promise<string[]> {
   const candidates = [...new Set(text.match(uuidPattern) ?? [])]
   if (candidates.length === 0) return []
-  return withOperatorRead(checkPools, async (client) => (await client.query<{ id: string }>('SELECT id::text FROM tenants WHERE id = ANY($1::uuid[])', [candidates])).rows.map((row) => row.id))
+  return withOperatorRead(checkPools, async (client) =>
+    (await client.query<{ id: string }>('SELECT id::text FROM tenants WHERE id = ANY($1::uuid[])', [candidates])).rows.map((row) => row.id),
+  )
 }
 
 async function tenantsRecorded(tenantIds: string[], requestId: string): Promise<Set<string>> {
-  return withOperatorRead(checkPools, async (client) =>
-    new Set(
-      (
-        await client.query<{ tenant_id: string }>(
-          "SELECT DISTINCT tenant_id::text FROM audit_logs WHERE tenant_id = ANY($1::uuid[]) AND action = 'operator.read' AND request_id = $2",
-          [tenantIds, requestId],
-        )
-      ).rows.map((row) => row.tenant_id),
-    ),
+  return withOperatorRead(
+    checkPools,
+    async (client) =>
+      new Set(
+        (
+          await client.query<{ tenant_id: string }>(
+            "SELECT DISTINCT tenant_id::text FROM audit_logs WHERE tenant_id = ANY($1::uuid[]) AND action = 'operator.read' AND request_id = $2",
+            [tenantIds, requestId],
+          )
+        ).rows.map((row) => row.tenant_id),
+      ),
   )
 }
 
@@ -85,11 +91,17 @@ interface Miss {
 /** One operator GET; on its answer, the tenants it shows that have no committed operator.read of it. */
 async function readAndCheck(name: string, operation: OperationDefinition): Promise<{ status: number; shown: number; miss: Miss | null }> {
   const requestId = `ops-read-${randomUUID()}`
-  const answer = await operator.request('GET', pathOf(name, operation), { headers: { 'x-access-reason': 'INC-42 exact operator reads', 'x-request-id': requestId } })
+  const answer = await operator.request('GET', pathOf(name, operation), {
+    headers: { 'x-access-reason': 'INC-42 exact operator reads', 'x-request-id': requestId },
+  })
   const shown = await tenantsShown(answer.text)
   const recorded = await tenantsRecorded(shown, requestId)
   const unrecorded = shown.filter((tenantId) => !recorded.has(tenantId))
-  return { status: answer.status, shown: shown.length, miss: unrecorded.length ? { route: `${operation.method} ${operation.path}`, requestId, unrecorded } : null }
+  return {
+    status: answer.status,
+    shown: shown.length,
+    miss: unrecorded.length ? { route: `${operation.method} ${operation.path}`, requestId, unrecorded } : null,
+  }
 }
 
 /** Keeps creating tenants as limena_app, each with an audit row; every fifth with AI usage and a month near its ceiling. */
@@ -102,8 +114,14 @@ async function keepCreatingTenants(stop: { done: boolean }, label: string): Prom
       await insertTenant(client, { id: tenantId, name: `${label} ${created}`, slug: `${label}-${created}-${tenantId.slice(0, 8)}` })
       await insertDefaultQuota(client, tenantId)
       if (created % 5 === 0) {
-        await client.query("UPDATE ai_quotas SET month_tokens = 19000000, month_window_start = date_trunc('month', now(), 'UTC') WHERE tenant_id = $1", [tenantId])
-        await client.query("INSERT INTO ai_usage (tenant_id, bucket_start, calls, tokens) VALUES ($1, date_trunc('hour', now()), 1, $2)", [tenantId, 1_000_000_000 + created])
+        await client.query(
+          "UPDATE ai_quotas SET month_tokens = 19000000, month_window_start = date_trunc('month', now(), 'UTC') WHERE tenant_id = $1",
+          [tenantId],
+        )
+        await client.query("INSERT INTO ai_usage (tenant_id, bucket_start, calls, tokens) VALUES ($1, date_trunc('hour', now()), 1, $2)", [
+          tenantId,
+          1_000_000_000 + created,
+        ])
       }
       await writeAudit(client, { tenantId, action: 'tenant.created', actor: { type: 'system', id: null, name: 'test writer' } })
     })
@@ -156,10 +174,14 @@ describe('every operator read of the contract', () => {
     const admin = await database().admin()
     await admin.query(`CREATE FUNCTION limena.refuse_operator_read() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.action = 'operator.read' THEN RAISE EXCEPTION 'audit storage refused the row'; END IF; RETURN NEW; END $$`)
-    await admin.query('CREATE TRIGGER refuse_operator_read BEFORE INSERT ON limena.audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_operator_read()')
+    await admin.query(
+      'CREATE TRIGGER refuse_operator_read BEFORE INSERT ON limena.audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_operator_read()',
+    )
     try {
       for (const [name, operation] of operatorReads) {
-        const answer = await operator.request('GET', pathOf(name, operation), { headers: { 'x-access-reason': 'INC-43 audit storage down' } })
+        const answer = await operator.request('GET', pathOf(name, operation), {
+          headers: { 'x-access-reason': 'INC-43 audit storage down' },
+        })
         expect(await tenantsShown(answer.text), name).toEqual([])
         if (name !== 'adminPosture') expect(answer.status, name).toBe(500)
       }

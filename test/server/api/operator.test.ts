@@ -26,9 +26,18 @@ beforeAll(async () => {
   await world.clients.owner.request('POST', `/tenants/${world.tenantA}/ai/usage`, { body: { tokens: 1234 } })
 })
 
-async function operatorRows(tenantId: string): Promise<Array<{ action: string; reason: string | null; actor_id: string; metadata: { what: string } }>> {
-  return withOperatorRead(database().pools, async (client) =>
-    (await client.query("SELECT action, reason, actor_id, metadata FROM audit_logs WHERE tenant_id = $1 AND action LIKE 'operator.%' ORDER BY seq", [tenantId])).rows,
+async function operatorRows(
+  tenantId: string,
+): Promise<Array<{ action: string; reason: string | null; actor_id: string; metadata: { what: string } }>> {
+  return withOperatorRead(
+    database().pools,
+    async (client) =>
+      (
+        await client.query(
+          "SELECT action, reason, actor_id, metadata FROM audit_logs WHERE tenant_id = $1 AND action LIKE 'operator.%' ORDER BY seq",
+          [tenantId],
+        )
+      ).rows,
   )
 }
 
@@ -39,23 +48,47 @@ describe('operator routes', () => {
     expect(noReason.body.detail).toMatch(/X-Access-Reason/)
     expect((await operator.request('GET', '/admin/tenants', { headers: { 'x-access-reason': 'no' } })).status).toBe(400)
     expect((await world.clients.owner.request('GET', '/admin/tenants', { headers: withReason })).status).toBe(403)
-    expect((await new ApiClient(server().url).request('GET', '/admin/tenants', { headers: withReason, auth: `Bearer ${world.keys['tenant:read']}` })).status).toBe(403)
+    expect(
+      (
+        await new ApiClient(server().url).request('GET', '/admin/tenants', {
+          headers: withReason,
+          auth: `Bearer ${world.keys['tenant:read']}`,
+        })
+      ).status,
+    ).toBe(403)
     expect(await operatorRows(world.tenantA)).toEqual([])
   })
 
   it("list every tenant, and write the read with its reason into each listed tenant's own log", async () => {
-    const listing = await operator.request<{ items: Array<{ id: string; memberCount: number; monthTokens: number; state: string }> }>('GET', '/admin/tenants?limit=200', { headers: withReason })
+    const listing = await operator.request<{ items: Array<{ id: string; memberCount: number; monthTokens: number; state: string }> }>(
+      'GET',
+      '/admin/tenants?limit=200',
+      { headers: withReason },
+    )
     expect(listing.status).toBe(200)
     const tenantA = listing.body.items.find((item) => item.id === world.tenantA)
     expect(tenantA).toMatchObject({ memberCount: 4, monthTokens: 1234, state: 'ok' })
     for (const tenantId of [world.tenantA, world.tenantB]) {
-      expect(await operatorRows(tenantId)).toEqual([expect.objectContaining({ action: 'operator.read', reason, actor_id: operatorId, metadata: expect.objectContaining({ what: 'tenant directory' }) })])
+      expect(await operatorRows(tenantId)).toEqual([
+        expect.objectContaining({
+          action: 'operator.read',
+          reason,
+          actor_id: operatorId,
+          metadata: expect.objectContaining({ what: 'tenant directory' }),
+        }),
+      ])
     }
   })
 
   it('page through the directory with a cursor, and search it', async () => {
-    const first = await operator.request<{ items: Array<{ id: string }>; nextCursor: string }>('GET', '/admin/tenants?limit=1', { headers: withReason })
-    const second = await operator.request<{ items: Array<{ id: string }>; nextCursor: string | null }>('GET', `/admin/tenants?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`, { headers: withReason })
+    const first = await operator.request<{ items: Array<{ id: string }>; nextCursor: string }>('GET', '/admin/tenants?limit=1', {
+      headers: withReason,
+    })
+    const second = await operator.request<{ items: Array<{ id: string }>; nextCursor: string | null }>(
+      'GET',
+      `/admin/tenants?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      { headers: withReason },
+    )
     expect(second.body.items[0]!.id).not.toBe(first.body.items[0]!.id)
     const found = await operator.request<{ items: Array<{ id: string }> }>('GET', '/admin/tenants?q=OPS%20B', { headers: withReason })
     expect(found.body.items.map((item) => item.id)).toEqual([world.tenantB])
@@ -63,7 +96,11 @@ describe('operator routes', () => {
 
   it('show one tenant in detail without secrets, audited in that tenant only', async () => {
     const before = (await operatorRows(world.tenantB)).length
-    const detail = await operator.request<{ members: unknown[]; apiKeys: Array<Record<string, unknown>>; quotas: { month: { tokens: number } } }>('GET', `/admin/tenants/${world.tenantA}`, { headers: withReason })
+    const detail = await operator.request<{
+      members: unknown[]
+      apiKeys: Array<Record<string, unknown>>
+      quotas: { month: { tokens: number } }
+    }>('GET', `/admin/tenants/${world.tenantA}`, { headers: withReason })
     expect(detail.status).toBe(200)
     expect(detail.body.members).toHaveLength(4)
     expect(detail.body.apiKeys.length).toBeGreaterThan(0)
@@ -74,24 +111,43 @@ describe('operator routes', () => {
   })
 
   it('search audit logs across tenants, audited into each tenant shown', async () => {
-    const page = await operator.request<{ items: Array<{ tenantId: string; action: string }> }>('GET', '/admin/audit-logs?action=api_key.created&limit=200', { headers: withReason })
+    const page = await operator.request<{ items: Array<{ tenantId: string; action: string }> }>(
+      'GET',
+      '/admin/audit-logs?action=api_key.created&limit=200',
+      { headers: withReason },
+    )
     expect(new Set(page.body.items.map((item) => item.tenantId))).toEqual(new Set([world.tenantA, world.tenantB]))
     const rows = await operatorRows(world.tenantB)
     expect(rows.at(-1)).toMatchObject({ action: 'operator.read', reason, metadata: expect.objectContaining({ what: 'audit log search' }) })
   })
 
   it('create a tenant with an invitation for its first owner, who can then sign in as owner', async () => {
-    const created = await operator.request<{ tenant: { id: string }; inviteToken: string }>('POST', '/admin/tenants', { body: { name: 'Fresh Co', slug: 'fresh-co', ownerEmail: 'founder@fresh.test' }, headers: withReason })
+    const created = await operator.request<{ tenant: { id: string }; inviteToken: string }>('POST', '/admin/tenants', {
+      body: { name: 'Fresh Co', slug: 'fresh-co', ownerEmail: 'founder@fresh.test' },
+      headers: withReason,
+    })
     expect(created.status).toBe(201)
-    const accepted = await new ApiClient(server().url).request<{ memberships: Array<{ tenantId: string; role: string }> }>('POST', '/auth/accept-invite', { body: { token: created.body.inviteToken, password: 'fresh founder password' } })
+    const accepted = await new ApiClient(server().url).request<{ memberships: Array<{ tenantId: string; role: string }> }>(
+      'POST',
+      '/auth/accept-invite',
+      { body: { token: created.body.inviteToken, password: 'fresh founder password' } },
+    )
     expect(accepted.body.memberships).toEqual([expect.objectContaining({ tenantId: created.body.tenant.id, role: 'owner' })])
-    const actions = await withOperatorRead(database().pools, async (client) => (await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [created.body.tenant.id])).rows.map((row) => row.action))
+    const actions = await withOperatorRead(database().pools, async (client) =>
+      (
+        await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [created.body.tenant.id])
+      ).rows.map((row) => row.action),
+    )
     expect(actions.slice(0, 3)).toEqual(['operator.write', 'tenant.created', 'member.invited'])
     expect(actions).toContain('member.added')
   })
 
   it('chart usage across tenants as aligned series with totals', async () => {
-    const usage = await operator.request<{ buckets: string[]; series: Array<{ tenantId: string | null; tokens: number[] }>; totals: { tokens: number; calls: number } }>('GET', '/admin/usage?bucket=hour', { headers: withReason })
+    const usage = await operator.request<{
+      buckets: string[]
+      series: Array<{ tenantId: string | null; tokens: number[] }>
+      totals: { tokens: number; calls: number }
+    }>('GET', '/admin/usage?bucket=hour', { headers: withReason })
     expect(usage.status).toBe(200)
     expect(usage.body.buckets.length).toBe(48)
     for (const series of usage.body.series) expect(series.tokens).toHaveLength(48)
@@ -101,37 +157,70 @@ describe('operator routes', () => {
   })
 
   it('list operator accesses with who, when, which tenant and why', async () => {
-    const log = await operator.request<{ items: Array<{ tenantId: string; operator: { id: string; name: string }; action: string; reason: string; what: string }> }>('GET', `/admin/access-log?tenantId=${world.tenantA}&limit=200`, { headers: withReason })
+    const log = await operator.request<{
+      items: Array<{ tenantId: string; operator: { id: string; name: string }; action: string; reason: string; what: string }>
+    }>('GET', `/admin/access-log?tenantId=${world.tenantA}&limit=200`, { headers: withReason })
     expect(log.status).toBe(200)
     expect(log.body.items.length).toBeGreaterThanOrEqual(3)
-    expect(log.body.items[0]).toMatchObject({ tenantId: world.tenantA, operator: { id: operatorId, name: 'operator@example.test' }, reason })
+    expect(log.body.items[0]).toMatchObject({
+      tenantId: world.tenantA,
+      operator: { id: operatorId, name: 'operator@example.test' },
+      reason,
+    })
   })
 
   it('revoke every session of a user, audited in their tenants', async () => {
     const victim = world.clients.member
-    const revoked = await operator.request<{ revokedSessions: number }>('POST', `/admin/users/${world.userIds.member}/sessions/revoke`, { headers: withReason })
+    const revoked = await operator.request<{ revokedSessions: number }>('POST', `/admin/users/${world.userIds.member}/sessions/revoke`, {
+      headers: withReason,
+    })
     expect(revoked.status).toBe(200)
     expect(revoked.body.revokedSessions).toBeGreaterThanOrEqual(1)
     expect((await victim.request('POST', '/auth/refresh', { auth: null })).status).toBe(401)
-    const actions = (await withOperatorRead(database().pools, async (client) => (await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 2', [world.tenantA])).rows)).map((row) => row.action)
+    const actions = (
+      await withOperatorRead(
+        database().pools,
+        async (client) =>
+          (
+            await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 2', [
+              world.tenantA,
+            ])
+          ).rows,
+      )
+    ).map((row) => row.action)
     expect(actions).toEqual(['session.revoked', 'operator.write'])
   })
 
   it('read the security posture from the live catalog, every guarantee holding', async () => {
-    const posture = await operator.request<{ tables: Array<{ name: string; rlsForced: boolean; policies: Array<{ roles: string[] }> }>; roles: Array<{ name: string; bypassRls: boolean; grants: Array<{ table: string; privileges: string[] }> }>; guarantees: Array<{ name: string; holds: boolean; detail: string }>; keys: Array<{ kind: string }>; migrations: { latest: string } }>('GET', '/admin/posture', { headers: withReason })
+    const posture = await operator.request<{
+      tables: Array<{ name: string; rlsForced: boolean; policies: Array<{ roles: string[] }> }>
+      roles: Array<{ name: string; bypassRls: boolean; grants: Array<{ table: string; privileges: string[] }> }>
+      guarantees: Array<{ name: string; holds: boolean; detail: string }>
+      keys: Array<{ kind: string }>
+      migrations: { latest: string }
+    }>('GET', '/admin/posture', { headers: withReason })
     expect(posture.status).toBe(200)
     expect(posture.body.guarantees.length).toBeGreaterThanOrEqual(5)
     for (const guarantee of posture.body.guarantees) expect(guarantee.holds, `${guarantee.name}: ${guarantee.detail}`).toBe(true)
     expect(posture.body.tables.find((table) => table.name === 'audit_logs')).toMatchObject({ rlsForced: true })
     for (const name of ['limena_app', 'limena_maintenance']) {
       const role = posture.body.roles.find((entry) => entry.name === name)!
-      expect(role.grants.filter((grant) => grant.table.startsWith('audit_')), name).toEqual([
+      expect(
+        role.grants.filter((grant) => grant.table.startsWith('audit_')),
+        name,
+      ).toEqual([
         { table: 'audit_chain_heads', privileges: ['SELECT'] },
         { table: 'audit_logs', privileges: ['SELECT'] },
       ])
     }
-    expect(posture.body.roles.find((role) => role.name === 'limena_audit_writer')).toMatchObject({ canLogin: false, superuser: false, bypassRls: false })
-    expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds).toBe(true)
+    expect(posture.body.roles.find((role) => role.name === 'limena_audit_writer')).toMatchObject({
+      canLogin: false,
+      superuser: false,
+      bypassRls: false,
+    })
+    expect(
+      posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds,
+    ).toBe(true)
     expect(posture.body.keys.map((key) => key.kind).sort()).toEqual(['encryption', 'jwt-signing'])
     expect(posture.body.migrations.latest).toMatch(/^\d{4}_/)
   })
@@ -140,7 +229,9 @@ describe('operator routes', () => {
     const admin = await database().admin()
     await admin.query('GRANT UPDATE ON limena.audit_logs TO limena_app')
     try {
-      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean }> }>('GET', '/admin/posture', { headers: withReason })
+      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean }> }>('GET', '/admin/posture', {
+        headers: withReason,
+      })
       expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('The audit log is append-only'))!.holds).toBe(false)
     } finally {
       await admin.query('REVOKE UPDATE ON limena.audit_logs FROM limena_app')
@@ -149,17 +240,41 @@ describe('operator routes', () => {
   })
 
   it.each([
-    ['limena_maintenance regains INSERT on audit_logs', 'GRANT INSERT ON limena.audit_logs TO limena_maintenance', 'REVOKE INSERT ON limena.audit_logs FROM limena_maintenance'],
-    ['limena_app regains UPDATE on audit_chain_heads', 'GRANT UPDATE ON limena.audit_chain_heads TO limena_app', 'REVOKE UPDATE ON limena.audit_chain_heads FROM limena_app'],
-    ['append_audit loses SECURITY DEFINER', 'ALTER FUNCTION limena.append_audit SECURITY INVOKER', 'ALTER FUNCTION limena.append_audit SECURITY DEFINER'],
-    ['append_audit loses its fixed search_path', 'ALTER FUNCTION limena.append_audit RESET search_path', 'ALTER FUNCTION limena.append_audit SET search_path = pg_catalog, limena, pg_temp'],
-    ['append_audit becomes executable by anyone', 'GRANT EXECUTE ON FUNCTION limena.append_audit TO PUBLIC', 'REVOKE EXECUTE ON FUNCTION limena.append_audit FROM PUBLIC'],
+    [
+      'limena_maintenance regains INSERT on audit_logs',
+      'GRANT INSERT ON limena.audit_logs TO limena_maintenance',
+      'REVOKE INSERT ON limena.audit_logs FROM limena_maintenance',
+    ],
+    [
+      'limena_app regains UPDATE on audit_chain_heads',
+      'GRANT UPDATE ON limena.audit_chain_heads TO limena_app',
+      'REVOKE UPDATE ON limena.audit_chain_heads FROM limena_app',
+    ],
+    [
+      'append_audit loses SECURITY DEFINER',
+      'ALTER FUNCTION limena.append_audit SECURITY INVOKER',
+      'ALTER FUNCTION limena.append_audit SECURITY DEFINER',
+    ],
+    [
+      'append_audit loses its fixed search_path',
+      'ALTER FUNCTION limena.append_audit RESET search_path',
+      'ALTER FUNCTION limena.append_audit SET search_path = pg_catalog, limena, pg_temp',
+    ],
+    [
+      'append_audit becomes executable by anyone',
+      'GRANT EXECUTE ON FUNCTION limena.append_audit TO PUBLIC',
+      'REVOKE EXECUTE ON FUNCTION limena.append_audit FROM PUBLIC',
+    ],
   ])('show the append-only-through-append_audit guarantee broken when %s', async (_change, breakIt, repairIt) => {
     const admin = await database().admin()
     await admin.query(breakIt)
     try {
-      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean }> }>('GET', '/admin/posture', { headers: withReason })
-      expect(posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds).toBe(false)
+      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean }> }>('GET', '/admin/posture', {
+        headers: withReason,
+      })
+      expect(
+        posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds,
+      ).toBe(false)
     } finally {
       await admin.query(repairIt)
       await admin.end()

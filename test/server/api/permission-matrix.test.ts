@@ -20,7 +20,9 @@ beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'matrix')
 })
 
-const tenantOperations = Object.entries(operations).filter(([, operation]) => operation.access === 'tenant') as Array<[string, OperationDefinition]>
+const tenantOperations = Object.entries(operations).filter(([, operation]) => operation.access === 'tenant') as Array<
+  [string, OperationDefinition]
+>
 
 /** A valid request for each tenant operation: authorization is checked after input validation. */
 async function exampleRequest(name: string): Promise<{ path: string; body?: unknown }> {
@@ -38,7 +40,9 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
     case 'createApiKey':
       return { path: `${base}/api-keys`, body: { name: 'matrix key', scopes: ['keys:write'] } }
     case 'deleteApiKey': {
-      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/api-keys`, { body: { name: 'to delete', scopes: ['tenant:read'] } })
+      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/api-keys`, {
+        body: { name: 'to delete', scopes: ['tenant:read'] },
+      })
       return { path: `${base}/api-keys/${created.body.id}` }
     }
     case 'addMember':
@@ -52,7 +56,9 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
     case 'connectIntegration':
       return { path: `${base}/integrations`, body: { provider: 'github', label: 'matrix', secret: 'ghp_matrix' } }
     case 'disconnectIntegration': {
-      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/integrations`, { body: { provider: 'jira', label: 'to remove', secret: 'x' } })
+      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/integrations`, {
+        body: { provider: 'jira', label: 'to remove', secret: 'x' },
+      })
       return { path: `${base}/integrations/${created.body.id}` }
     }
     case 'listAuditLogs':
@@ -66,7 +72,9 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
     case 'listInvitations':
       return { path: `${base}/invitations` }
     case 'revokeInvitation': {
-      const invited = await world.clients.owner.request<{ invitation: { id: string } }>('POST', `${base}/members`, { body: { email: `revokee-${crypto.randomUUID()}@example.test`, role: 'viewer' } })
+      const invited = await world.clients.owner.request<{ invitation: { id: string } }>('POST', `${base}/members`, {
+        body: { email: `revokee-${crypto.randomUUID()}@example.test`, role: 'viewer' },
+      })
       return { path: `${base}/invitations/${invited.body.invitation.id}` }
     }
     case 'leaveTenant':
@@ -79,7 +87,9 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
 /** A viewer of tenant A created for one call, so changing or removing it costs nothing. */
 async function throwawayMember(): Promise<string> {
   const userId = await createUser(database(), { email: `throwaway-${crypto.randomUUID()}@example.test`, password: 'throwaway password' })
-  await withTenant(database().pools.app, world.tenantA, (client) => client.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [world.tenantA, userId]))
+  await withTenant(database().pools.app, world.tenantA, (client) =>
+    client.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [world.tenantA, userId]),
+  )
   return userId
 }
 
@@ -92,7 +102,9 @@ async function call(client: ApiClient, operation: OperationDefinition, name: str
   const answer = await client.request(operation.method, example.path, { body: example.body, ...(auth ? { auth } : {}) })
   if (name === 'leaveTenant' && answer.status === 204 && role) {
     // Rejoin, so the rows after this one still find every role in the tenant.
-    await withTenant(database().pools.app, world.tenantA, (db) => db.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [world.tenantA, world.userIds[role], role]))
+    await withTenant(database().pools.app, world.tenantA, (db) =>
+      db.query('INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)', [world.tenantA, world.userIds[role], role]),
+    )
   }
   return answer.status
 }

@@ -69,7 +69,9 @@ function createKey(client: ApiClient, tenantId: string): Promise<ApiAnswer> {
 async function signInOnBothInstances(name: string, tenantId?: string): Promise<SignedInSession> {
   const owner = new ApiClient(instanceA())
   expect((await owner.login(`${name}@example.test`, password)).status).toBe(200)
-  const tenant = tenantId ?? (await owner.request<{ id: string }>('POST', '/tenants', { body: { name: `Revocation ${name}`, slug: `revocation-${name}` } })).body.id
+  const tenant =
+    tenantId ??
+    (await owner.request<{ id: string }>('POST', '/tenants', { body: { name: `Revocation ${name}`, slug: `revocation-${name}` } })).body.id
   const holders = [sameSessionOn(instanceA(), owner), sameSessionOn(instanceB(), owner)]
   for (const holder of holders) {
     expect((await holder.request('GET', '/me')).status).toBe(200)
@@ -85,7 +87,9 @@ async function signInOnBothInstances(name: string, tenantId?: string): Promise<S
 async function expectRefusedEverywhere(session: SignedInSession, revokedAt: number): Promise<void> {
   let answers: ApiAnswer[]
   for (;;) {
-    answers = (await Promise.all(session.holders.map((holder) => Promise.all([holder.request('GET', '/me'), createKey(holder, session.tenantId)])))).flat()
+    answers = (
+      await Promise.all(session.holders.map((holder) => Promise.all([holder.request('GET', '/me'), createKey(holder, session.tenantId)])))
+    ).flat()
     if (answers.every((answer) => answer.status === 401) || Date.now() - revokedAt > propagationBudgetMillis) break
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
@@ -134,7 +138,9 @@ describe('a revoked session’s access token', () => {
   it('is refused on both instances within a second of a password change in another session, which keeps working', async () => {
     const elsewhere = await signInOnBothInstances('password')
     const here = await signInOnBothInstances('password', elsewhere.tenantId)
-    const changed = await here.owner.request('POST', '/auth/password', { body: { currentPassword: password, newPassword: 'a brand new revocation password' } })
+    const changed = await here.owner.request('POST', '/auth/password', {
+      body: { currentPassword: password, newPassword: 'a brand new revocation password' },
+    })
     expect(changed.status).toBe(204)
     await expectRefusedEverywhere(elsewhere, Date.now())
     for (const holder of here.holders) expect((await holder.request('GET', '/me')).status).toBe(200)

@@ -49,9 +49,15 @@ describe('sessions', () => {
     const token = client.cookies.get('refresh_token')!.value
     const admin = await database().admin()
     try {
-      const found = await admin.query("SELECT count(*)::int AS n FROM limena.refresh_tokens WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%' OR encode(token_hash, 'base64') = $1", [token])
+      const found = await admin.query(
+        "SELECT count(*)::int AS n FROM limena.refresh_tokens WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%' OR encode(token_hash, 'base64') = $1",
+        [token],
+      )
       expect(found.rows[0].n).toBe(0)
-      const hashed = await admin.query("SELECT count(*)::int AS n FROM limena.refresh_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [token])
+      const hashed = await admin.query(
+        "SELECT count(*)::int AS n FROM limena.refresh_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+        [token],
+      )
       expect(hashed.rows[0].n).toBe(1)
     } finally {
       await admin.end()
@@ -84,8 +90,15 @@ describe('sessions', () => {
 
     client.cookies.set('refresh_token', { value: current, path: '/api/v1/auth/' })
     expect((await client.request('POST', '/auth/refresh', { auth: null })).status).toBe(401)
-    const rows = await inTransaction(database().pools.readonly, {}, async (c) =>
-      (await c.query("SELECT count(*)::int AS n FROM refresh_tokens r JOIN users u ON u.id = r.user_id WHERE u.email = 'reuse@example.test' AND r.revoked_at IS NULL")).rows[0].n,
+    const rows = await inTransaction(
+      database().pools.readonly,
+      {},
+      async (c) =>
+        (
+          await c.query(
+            "SELECT count(*)::int AS n FROM refresh_tokens r JOIN users u ON u.id = r.user_id WHERE u.email = 'reuse@example.test' AND r.revoked_at IS NULL",
+          )
+        ).rows[0].n,
     )
     expect(rows).toBe(0)
   })
@@ -121,11 +134,15 @@ describe('sessions', () => {
   it('a password change keeps this session, revokes the others, and the new password works', async () => {
     const here = await signedIn('password@example.test')
     const elsewhere = await signedIn('password@example.test')
-    const wrong = await here.request('POST', '/auth/password', { body: { currentPassword: 'not it at all', newPassword: 'a brand new long password' } })
+    const wrong = await here.request('POST', '/auth/password', {
+      body: { currentPassword: 'not it at all', newPassword: 'a brand new long password' },
+    })
     expect(wrong.status).toBe(403)
     const short = await here.request('POST', '/auth/password', { body: { currentPassword: password, newPassword: 'short' } })
     expect(short.status).toBe(400)
-    const changed = await here.request('POST', '/auth/password', { body: { currentPassword: password, newPassword: 'a brand new long password' } })
+    const changed = await here.request('POST', '/auth/password', {
+      body: { currentPassword: password, newPassword: 'a brand new long password' },
+    })
     expect(changed.status).toBe(204)
     expect((await elsewhere.request('POST', '/auth/refresh', { auth: null })).status).toBe(401)
     expect((await here.request('POST', '/auth/refresh', { auth: null })).status).toBe(200)

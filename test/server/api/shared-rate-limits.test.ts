@@ -70,7 +70,9 @@ describe('rate limits shared through PostgreSQL', () => {
     const limits = createRateLimits(defaultRateLimitSettings, { kind: 'postgres', pool: database().pools.app })
     const account = `${'a'.repeat(300)}@example.test`
     await limits.loginFailuresByAccount.consume(account)
-    const stored = await database().pools.app.query<{ points: number }>('SELECT points FROM rate_limits WHERE key = $1', [`login-account:${account}`])
+    const stored = await database().pools.app.query<{ points: number }>('SELECT points FROM rate_limits WHERE key = $1', [
+      `login-account:${account}`,
+    ])
     expect(stored.rows).toEqual([{ points: 1 }])
   })
 
@@ -78,7 +80,9 @@ describe('rate limits shared through PostgreSQL', () => {
     const base = { LIMENA_DATA_DIR: '/tmp/limena-config-test' }
     expect(loadConfig(base).rateLimitStore).toBe('memory')
     expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://u:p@db.internal/limena' }).rateLimitStore).toBe('postgres')
-    expect(loadConfig({ ...base, DATABASE_URL: 'postgresql://u:p@db.internal/limena', LIMENA_RATE_LIMIT_STORE: 'memory' }).rateLimitStore).toBe('memory')
+    expect(
+      loadConfig({ ...base, DATABASE_URL: 'postgresql://u:p@db.internal/limena', LIMENA_RATE_LIMIT_STORE: 'memory' }).rateLimitStore,
+    ).toBe('memory')
     expect(() => loadConfig({ ...base, LIMENA_RATE_LIMIT_STORE: 'redis' })).toThrow(/invalid LIMENA_RATE_LIMIT_STORE/)
   })
 })

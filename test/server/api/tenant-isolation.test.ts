@@ -21,15 +21,40 @@ let bFingerprints: string[]
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'iso')
-  keyOfA = (await world.clients.owner.request<{ key: string }>('POST', `/tenants/${world.tenantA}/api-keys`, { body: { name: 'all of A', scopes: [...apiKeyScopes] } })).body.key
-  const key = await world.ownerB.request<{ id: string; prefix: string }>('POST', `/tenants/${world.tenantB}/api-keys`, { body: { name: secretsOfB.keyName, scopes: ['tenant:read'] } })
+  keyOfA = (
+    await world.clients.owner.request<{ key: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'all of A', scopes: [...apiKeyScopes] },
+    })
+  ).body.key
+  const key = await world.ownerB.request<{ id: string; prefix: string }>('POST', `/tenants/${world.tenantB}/api-keys`, {
+    body: { name: secretsOfB.keyName, scopes: ['tenant:read'] },
+  })
   const integration = await world.ownerB.request<{ id: string }>('POST', `/tenants/${world.tenantB}/integrations`, {
     body: { provider: 'slack', label: secretsOfB.integrationLabel, secret: secretsOfB.integrationSecret },
   })
   await world.ownerB.request('POST', `/tenants/${world.tenantB}/ai/usage`, { body: { tokens: 4242 } })
-  const invitation = await world.ownerB.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantB}/members`, { body: { email: 'b-invitee@example.test', role: 'viewer' } })
-  bIds = { keyId: key.body.id, userId: world.userIds.ownerB, integrationId: integration.body.id, invitationId: invitation.body.invitation.id }
-  bFingerprints = [world.tenantB, 'iso-b', 'iso B', 'iso-ownerb@example.test', key.body.prefix, secretsOfB.keyName, secretsOfB.integrationLabel, secretsOfB.integrationSecret, bIds.keyId, bIds.integrationId, 'b-invitee@example.test']
+  const invitation = await world.ownerB.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantB}/members`, {
+    body: { email: 'b-invitee@example.test', role: 'viewer' },
+  })
+  bIds = {
+    keyId: key.body.id,
+    userId: world.userIds.ownerB,
+    integrationId: integration.body.id,
+    invitationId: invitation.body.invitation.id,
+  }
+  bFingerprints = [
+    world.tenantB,
+    'iso-b',
+    'iso B',
+    'iso-ownerb@example.test',
+    key.body.prefix,
+    secretsOfB.keyName,
+    secretsOfB.integrationLabel,
+    secretsOfB.integrationSecret,
+    bIds.keyId,
+    bIds.integrationId,
+    'b-invitee@example.test',
+  ]
 })
 
 function bodyFor(definition: OperationDefinition): unknown {
@@ -57,7 +82,6 @@ function fill(path: string, tenantId: string): string {
 }
 
 const tenantRoutes = () => discoverRoutes(server().app).filter((route) => route.path.startsWith(`${apiBasePath}/tenants/:tenantId`))
-
 
 describe('tenant isolation through HTTP', () => {
   it('has tenant-scoped routes to check', () => {
@@ -94,10 +118,22 @@ describe('tenant isolation through HTTP', () => {
   }
 
   it("leaves B's key, integration, membership and usage as they were", async () => {
-    expect((await world.ownerB.request<{ items: Array<{ id: string }> }>('GET', `/tenants/${world.tenantB}/api-keys`)).body.items.map((item) => item.id)).toContain(bIds.keyId)
-    expect((await world.ownerB.request<{ items: Array<{ id: string }> }>('GET', `/tenants/${world.tenantB}/integrations`)).body.items.map((item) => item.id)).toContain(bIds.integrationId)
-    expect((await world.ownerB.request<{ items: Array<{ role: string }> }>('GET', `/tenants/${world.tenantB}/members`)).body.items).toEqual([expect.objectContaining({ role: 'owner' })])
-    expect((await world.ownerB.request<{ month: { tokens: number } }>('GET', `/tenants/${world.tenantB}/quotas`)).body.month.tokens).toBe(4242)
+    expect(
+      (await world.ownerB.request<{ items: Array<{ id: string }> }>('GET', `/tenants/${world.tenantB}/api-keys`)).body.items.map(
+        (item) => item.id,
+      ),
+    ).toContain(bIds.keyId)
+    expect(
+      (await world.ownerB.request<{ items: Array<{ id: string }> }>('GET', `/tenants/${world.tenantB}/integrations`)).body.items.map(
+        (item) => item.id,
+      ),
+    ).toContain(bIds.integrationId)
+    expect((await world.ownerB.request<{ items: Array<{ role: string }> }>('GET', `/tenants/${world.tenantB}/members`)).body.items).toEqual(
+      [expect.objectContaining({ role: 'owner' })],
+    )
+    expect((await world.ownerB.request<{ month: { tokens: number } }>('GET', `/tenants/${world.tenantB}/quotas`)).body.month.tokens).toBe(
+      4242,
+    )
   })
 
   it("answers A's own listings without B's rows", async () => {

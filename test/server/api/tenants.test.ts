@@ -21,11 +21,17 @@ describe('tenants', () => {
   let tenantId: string
 
   it('creates a tenant whose creator is its owner, with the default AI quota', async () => {
-    const created = await owner.request<{ id: string; role: string; slug: string }>('POST', '/tenants', { body: { name: '  Acme Corp ', slug: 'ACME' } })
+    const created = await owner.request<{ id: string; role: string; slug: string }>('POST', '/tenants', {
+      body: { name: '  Acme Corp ', slug: 'ACME' },
+    })
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ name: 'Acme Corp', slug: 'acme', role: 'owner' })
     tenantId = created.body.id
-    const quota = await withOperatorRead(database().pools, async (client) => (await client.query('SELECT velocity_per_hour, monthly_token_ceiling FROM ai_quotas WHERE tenant_id = $1', [tenantId])).rows[0])
+    const quota = await withOperatorRead(
+      database().pools,
+      async (client) =>
+        (await client.query('SELECT velocity_per_hour, monthly_token_ceiling FROM ai_quotas WHERE tenant_id = $1', [tenantId])).rows[0],
+    )
     expect(quota).toEqual({ velocity_per_hour: 500, monthly_token_ceiling: '20000000' })
   })
 
@@ -36,13 +42,17 @@ describe('tenants', () => {
 
   it('answers 409 for a slug that is taken, and 400 for one that is malformed', async () => {
     expect((await owner.request('POST', '/tenants', { body: { name: 'Other', slug: 'acme' } })).status).toBe(409)
-    const malformed = await owner.request<{ errors: Array<{ path: string }> }>('POST', '/tenants', { body: { name: 'Other', slug: '-bad slug-' } })
+    const malformed = await owner.request<{ errors: Array<{ path: string }> }>('POST', '/tenants', {
+      body: { name: 'Other', slug: '-bad slug-' },
+    })
     expect(malformed.status).toBe(400)
     expect(malformed.body.errors[0]!.path).toBe('slug')
   })
 
   it('updates name and slug', async () => {
-    const updated = await owner.request<{ name: string; slug: string }>('PATCH', `/tenants/${tenantId}`, { body: { name: 'Acme Inc', slug: 'acme-inc' } })
+    const updated = await owner.request<{ name: string; slug: string }>('PATCH', `/tenants/${tenantId}`, {
+      body: { name: 'Acme Inc', slug: 'acme-inc' },
+    })
     expect(updated.status).toBe(200)
     expect(updated.body).toMatchObject({ name: 'Acme Inc', slug: 'acme-inc' })
     const fetched = await owner.request<{ slug: string }>('GET', `/tenants/${tenantId}`)
@@ -59,7 +69,9 @@ describe('tenants', () => {
     expect((await owner.request('GET', `/tenants/${tenantId}`)).status).toBe(404)
     expect((await owner.request<{ items: unknown[] }>('GET', '/tenants')).body.items).toEqual([])
     const actions = await withOperatorRead(database().pools, async (client) =>
-      (await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [tenantId])).rows.map((row) => row.action),
+      (await client.query<{ action: string }>('SELECT action FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [tenantId])).rows.map(
+        (row) => row.action,
+      ),
     )
     expect(actions).toEqual(['tenant.created', 'tenant.updated', 'tenant.deleted'])
   })

@@ -7,7 +7,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createSessionRevocations, type SessionRevocationSettings, type SessionRevocations } from '../../../src/server/auth/session-revocations.js'
+import {
+  createSessionRevocations,
+  type SessionRevocationSettings,
+  type SessionRevocations,
+} from '../../../src/server/auth/session-revocations.js'
 import type { DatabasePools, DbPool } from '../../../src/server/db/pools.js'
 import { silentLogger } from '../../../src/server/platform/log.js'
 import { useTestDatabase } from '../../support/test-database.js'
@@ -36,7 +40,9 @@ async function newSession(): Promise<{ userId: string; sessionId: string }> {
 
 /** Revokes (or, with `revoked` false, restores) a session as the backend does: limena_app, committed. */
 async function setRevoked(session: { sessionId: string }, revoked = true): Promise<void> {
-  await database().pools.app.query(`UPDATE refresh_tokens SET revoked_at = ${revoked ? 'now()' : 'NULL'} WHERE family_id = $1`, [session.sessionId])
+  await database().pools.app.query(`UPDATE refresh_tokens SET revoked_at = ${revoked ? 'now()' : 'NULL'} WHERE family_id = $1`, [
+    session.sessionId,
+  ])
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMillis = 3_000): Promise<void> {
@@ -51,7 +57,9 @@ async function waitFor(condition: () => boolean, what: string, timeoutMillis = 3
 async function listenerBackends(): Promise<number[]> {
   const admin = await database().admin()
   try {
-    const result = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'limena:listen' AND datname = current_database()")
+    const result = await admin.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'limena:listen' AND datname = current_database()",
+    )
     return result.rows.map((row) => row.pid)
   } finally {
     await admin.end()
@@ -61,7 +69,9 @@ async function listenerBackends(): Promise<number[]> {
 async function terminateListener(): Promise<void> {
   const admin = await database().admin()
   try {
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'limena:listen' AND datname = current_database()")
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'limena:listen' AND datname = current_database()",
+    )
   } finally {
     await admin.end()
   }
@@ -106,9 +116,14 @@ function start(settings: Partial<SessionRevocationSettings> = {}, app: DbPool = 
   let allowed = true
   const pools: Pick<DatabasePools, 'app' | 'listen'> = {
     app,
-    listen: (channels, onNotification) => (allowed ? database().pools.listen(channels, onNotification) : Promise.reject(new Error('held down by the test'))),
+    listen: (channels, onNotification) =>
+      allowed ? database().pools.listen(channels, onNotification) : Promise.reject(new Error('held down by the test')),
   }
-  const revocations = createSessionRevocations({ pools, log: silentLogger, settings: { firstReconnectDelayMillis: 10, maxReconnectDelayMillis: 50, ...settings } })
+  const revocations = createSessionRevocations({
+    pools,
+    log: silentLogger,
+    settings: { firstReconnectDelayMillis: 10, maxReconnectDelayMillis: 50, ...settings },
+  })
   started.push(revocations)
   return { revocations, allowListening: (value) => (allowed = value) }
 }
@@ -234,23 +249,26 @@ describe('session revocations', () => {
     expect(await revocations.isActive(session)).toBe(false)
   })
 
-  it.skipIf(Boolean(process.env.LIMENA_TEST_DATABASE_URL))('counts a listener whose connection stops answering as down, and reconnects', async () => {
-    const { revocations } = await startListening({ heartbeatMillis: 50, heartbeatTimeoutMillis: 100 })
-    const session = await newSession()
-    expect(await revocations.isActive(session)).toBe(true)
-    const [backend] = await listenerBackends()
-    // A frozen server process: the connection stays open and says nothing, as behind a dead network.
-    process.kill(backend!, 'SIGSTOP')
-    try {
-      await waitFor(() => !revocations.stats().listening, 'the silent listener counts as down')
-      const checks = revocations.stats().databaseChecks
+  it.skipIf(Boolean(process.env.LIMENA_TEST_DATABASE_URL))(
+    'counts a listener whose connection stops answering as down, and reconnects',
+    async () => {
+      const { revocations } = await startListening({ heartbeatMillis: 50, heartbeatTimeoutMillis: 100 })
+      const session = await newSession()
       expect(await revocations.isActive(session)).toBe(true)
-      expect(revocations.stats().databaseChecks).toBe(checks + 1)
-    } finally {
-      process.kill(backend!, 'SIGCONT')
-    }
-    await waitFor(() => revocations.stats().listening, 'a new listener is up')
-  })
+      const [backend] = await listenerBackends()
+      // A frozen server process: the connection stays open and says nothing, as behind a dead network.
+      process.kill(backend!, 'SIGSTOP')
+      try {
+        await waitFor(() => !revocations.stats().listening, 'the silent listener counts as down')
+        const checks = revocations.stats().databaseChecks
+        expect(await revocations.isActive(session)).toBe(true)
+        expect(revocations.stats().databaseChecks).toBe(checks + 1)
+      } finally {
+        process.kill(backend!, 'SIGCONT')
+      }
+      await waitFor(() => revocations.stats().listening, 'a new listener is up')
+    },
+  )
 
   it('remembers at most cacheSize sessions', async () => {
     const { revocations } = await startListening({ cacheSize: 3 })

@@ -18,10 +18,12 @@ const servers: ServingProcess[] = []
 function statusWithHost(url: string, host: string): Promise<number> {
   const target = new URL(`${url}/api/v1/healthz`)
   return new Promise((resolve, reject) => {
-    http.get({ host: target.hostname, port: target.port, path: target.pathname, headers: { host } }, (response) => {
-      response.resume()
-      resolve(response.statusCode ?? 0)
-    }).on('error', reject)
+    http
+      .get({ host: target.hostname, port: target.port, path: target.pathname, headers: { host } }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      .on('error', reject)
   })
 }
 
@@ -52,7 +54,10 @@ describe('limena serve on loopback', () => {
   })
 
   it("answers a reverse proxy's names given with --allowed-host or LIMENA_ALLOWED_HOSTS", async () => {
-    const { url } = await serve(['--host', '127.0.0.1', '--allowed-host', 'console.example.test', '--allowed-host', 'ops.example.test:8443'], { LIMENA_ALLOWED_HOSTS: 'env.example.test' })
+    const { url } = await serve(
+      ['--host', '127.0.0.1', '--allowed-host', 'console.example.test', '--allowed-host', 'ops.example.test:8443'],
+      { LIMENA_ALLOWED_HOSTS: 'env.example.test' },
+    )
     expect(await statusWithHost(url, 'console.example.test')).toBe(200)
     expect(await statusWithHost(url, 'CONSOLE.example.test:443')).toBe(200)
     expect(await statusWithHost(url, 'ops.example.test:8443')).toBe(200)

@@ -26,9 +26,15 @@ async function peakResidentBytes(pid: number): Promise<number> {
 beforeAll(async () => {
   ensureCliBuilt()
   const dataDir = await mkdtemp(join(tmpdir(), 'limena-export-'))
-  const seeded = await runLimena(['seed-demo', '--data-dir', dataDir, '--tenants', '20', '--audit-rows', String(rows)], { env, timeoutMs: 180_000 })
+  const seeded = await runLimena(['seed-demo', '--data-dir', dataDir, '--tenants', '20', '--audit-rows', String(rows)], {
+    env,
+    timeoutMs: 180_000,
+  })
   expect(seeded.code, seeded.stderr).toBe(0)
-  await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'export-ops@example.test', '--password-stdin'], { env, stdin: 'export operator password' })
+  await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'export-ops@example.test', '--password-stdin'], {
+    env,
+    stdin: 'export operator password',
+  })
   serving = await startServe(['--data-dir', dataDir, '--port', '0'], env)
   operator = new ApiClient(serving.url)
   await operator.login('export-ops@example.test', 'export operator password')

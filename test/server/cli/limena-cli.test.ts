@@ -52,7 +52,10 @@ describe('limena serve on the embedded database', () => {
 
   it('never prints or logs its secrets', async () => {
     const stored = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>
-    const secrets = JSON.parse(Object.values(stored)[0]!) as { databasePasswords: Record<string, string>; encryptionKeys: Array<{ key: string }> }
+    const secrets = JSON.parse(Object.values(stored)[0]!) as {
+      databasePasswords: Record<string, string>
+      encryptionKeys: Array<{ key: string }>
+    }
     for (const secret of [...Object.values(secrets.databasePasswords), secrets.encryptionKeys[0]!.key]) {
       expect(serving.stderr()).not.toContain(secret)
     }
@@ -68,14 +71,26 @@ describe('limena serve on the embedded database', () => {
   })
 
   it('refuses a short operator password with one line', async () => {
-    const result = await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'ops2@example.test', '--password-stdin'], { env: fileStore, stdin: 'short\n' })
+    const result = await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'ops2@example.test', '--password-stdin'], {
+      env: fileStore,
+      stdin: 'short\n',
+    })
     expectOneReadableLine(result, /a password needs at least 12 characters/)
   })
 
   it('passes doctor while serve runs', async () => {
     const result = await runLimena(['doctor', '--data-dir', dataDir], { env: fileStore })
     expect(result.code, result.stdout + result.stderr).toBe(0)
-    for (const check of ['data directory', 'secrets file mode', 'encryption key age', 'JWT signing key age', 'database', 'migrations', 'database roles', 'app role login']) {
+    for (const check of [
+      'data directory',
+      'secrets file mode',
+      'encryption key age',
+      'JWT signing key age',
+      'database',
+      'migrations',
+      'database roles',
+      'app role login',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^ok\\s+${check}\\s`, 'm'))
     }
   })
@@ -139,7 +154,10 @@ describe('limena failures as one readable line', () => {
     expect(postgresProcessesOf(dataDir)).toEqual([])
     await chmod(join(dataDir, 'secrets.json'), 0o644)
     const result = await runLimena(['serve', '--data-dir', dataDir, '--port', '0'], { env: fileStore })
-    expectOneReadableLine(result, /refusing to use secrets file .*secrets\.json: its mode 0644 lets group or others read it; run: chmod 600/)
+    expectOneReadableLine(
+      result,
+      /refusing to use secrets file .*secrets\.json: its mode 0644 lets group or others read it; run: chmod 600/,
+    )
     expect(postgresProcessesOf(dataDir)).toEqual([])
   })
 
@@ -154,7 +172,10 @@ describe('limena failures as one readable line', () => {
 
   it('TLS files that do not exist', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'limena-tls-'))
-    const result = await runLimena(['serve', '--data-dir', dataDir, '--port', '0', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], { env: fileStore })
+    const result = await runLimena(
+      ['serve', '--data-dir', dataDir, '--port', '0', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'],
+      { env: fileStore },
+    )
     expectOneReadableLine(result, /cannot read the TLS certificate \/nonexistent\/cert\.pem: ENOENT/)
     expect(postgresProcessesOf(dataDir)).toEqual([])
   })

@@ -24,7 +24,9 @@ describe('limena seed-demo', () => {
   it('reports what it made and the demo password', () => {
     expect(seeded.stderr).toBe('')
     expect(seeded.code).toBe(0)
-    expect(seeded.stdout).toMatch(/^limena: seeded 12 tenants, \d+ users, 3,000 audit rows, [\d,]+ hourly usage buckets, \d+ tenants over their ceiling, in [\d.]+ s$/m)
+    expect(seeded.stdout).toMatch(
+      /^limena: seeded 12 tenants, \d+ users, 3,000 audit rows, [\d,]+ hourly usage buckets, \d+ tenants over their ceiling, in [\d.]+ s$/m,
+    )
     expect(seeded.stdout).toContain('every demo user signs in with the password limena-demo-password')
   })
 
@@ -35,20 +37,31 @@ describe('limena seed-demo', () => {
   })
 
   it('makes members of every role who can sign in, with keys, integrations and usage to look at', async () => {
-    const created = await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'seed-ops@example.test', '--password-stdin'], { env, stdin: 'seed operator password' })
+    const created = await runLimena(['create-operator', '--data-dir', dataDir, '--email', 'seed-ops@example.test', '--password-stdin'], {
+      env,
+      stdin: 'seed operator password',
+    })
     expect(created.code, created.stderr).toBe(0)
     const serving = await startServe(['--data-dir', dataDir, '--port', '0'], env)
     try {
       const operator = new ApiClient(serving.url)
       await operator.login('seed-ops@example.test', 'seed operator password')
       const headers = { 'x-access-reason': 'checking the demo data' }
-      const directory = await operator.request<{ items: Array<{ id: string; memberCount: number }> }>('GET', '/admin/tenants?limit=200', { headers })
+      const directory = await operator.request<{ items: Array<{ id: string; memberCount: number }> }>('GET', '/admin/tenants?limit=200', {
+        headers,
+      })
       expect(directory.body.items).toHaveLength(12)
       const busiest = directory.body.items.reduce((best, item) => (item.memberCount > best.memberCount ? item : best))
-      const detail = await operator.request<{ members: Array<{ email: string; role: string }>; apiKeys: unknown[]; integrations: unknown[] }>('GET', `/admin/tenants/${busiest.id}`, { headers })
+      const detail = await operator.request<{
+        members: Array<{ email: string; role: string }>
+        apiKeys: unknown[]
+        integrations: unknown[]
+      }>('GET', `/admin/tenants/${busiest.id}`, { headers })
       expect(new Set(detail.body.members.map((member) => member.role))).toEqual(new Set(['owner', 'admin', 'member', 'viewer']))
       expect(detail.body.apiKeys.length).toBeGreaterThan(0)
-      const withIntegrations = await Promise.all(directory.body.items.map((item) => operator.request<{ integrations: unknown[] }>('GET', `/admin/tenants/${item.id}`, { headers })))
+      const withIntegrations = await Promise.all(
+        directory.body.items.map((item) => operator.request<{ integrations: unknown[] }>('GET', `/admin/tenants/${item.id}`, { headers })),
+      )
       expect(withIntegrations.some((answer) => answer.body.integrations.length > 0)).toBe(true)
       const usage = await operator.request<{ totals: { tokens: number } }>('GET', '/admin/usage', { headers })
       expect(usage.body.totals.tokens).toBeGreaterThan(0)

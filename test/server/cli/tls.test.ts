@@ -26,8 +26,15 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'limena-tls-'))
   certFile = join(dataDir, 'cert.pem')
   keyFile = join(dataDir, 'key.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' })
-  serving = await startServe(['--data-dir', dataDir, '--port', '0', '--tls-cert', certFile, '--tls-key', keyFile], { LIMENA_SECRETS_STORE: 'file', LIMENA_LOG_LEVEL: 'warn' })
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', keyFile, '-out', certFile],
+    { stdio: 'ignore' },
+  )
+  serving = await startServe(['--data-dir', dataDir, '--port', '0', '--tls-cert', certFile, '--tls-key', keyFile], {
+    LIMENA_SECRETS_STORE: 'file',
+    LIMENA_LOG_LEVEL: 'warn',
+  })
 })
 
 afterAll(async () => {
@@ -37,11 +44,14 @@ afterAll(async () => {
 
 function handshake(port: number, version: tls.SecureVersion): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0', rejectUnauthorized: false }, () => {
-      const negotiated = socket.getProtocol() ?? 'unknown'
-      socket.end()
-      resolve(negotiated)
-    })
+    const socket = tls.connect(
+      { host: '127.0.0.1', port, minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0', rejectUnauthorized: false },
+      () => {
+        const negotiated = socket.getProtocol() ?? 'unknown'
+        socket.end()
+        resolve(negotiated)
+      },
+    )
     socket.on('error', reject)
   })
 }
@@ -51,11 +61,14 @@ const portOf = (url: string): number => Number(new URL(url).port)
 /** Handshakes offering only `ciphers`; resolves with the suite the server chose. */
 function handshakeWith(port: number, version: tls.SecureVersion, ciphers: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, minVersion: version, maxVersion: version, ciphers, rejectUnauthorized: false }, () => {
-      const chosen = socket.getCipher().standardName
-      socket.end()
-      resolve(chosen)
-    })
+    const socket = tls.connect(
+      { host: '127.0.0.1', port, minVersion: version, maxVersion: version, ciphers, rejectUnauthorized: false },
+      () => {
+        const chosen = socket.getCipher().standardName
+        socket.end()
+        resolve(chosen)
+      },
+    )
     socket.on('error', reject)
   })
 }
@@ -72,11 +85,16 @@ describe('TLS', () => {
   })
 
   it.each(['TLSv1.1', 'TLSv1'] as const)('refuses a %s handshake', async (version) => {
-    await expect(handshake(portOf(serving.url), version)).rejects.toThrow(/protocol version|unsupported protocol|wrong version|no protocols available/i)
+    await expect(handshake(portOf(serving.url), version)).rejects.toThrow(
+      /protocol version|unsupported protocol|wrong version|no protocols available/i,
+    )
   })
 
   it('(control) the same TLS 1.1 client succeeds against a server that allows it', async () => {
-    const control = tls.createServer({ cert: await readFile(certFile), key: await readFile(keyFile), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (socket) => socket.end())
+    const control = tls.createServer(
+      { cert: await readFile(certFile), key: await readFile(keyFile), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' },
+      (socket) => socket.end(),
+    )
     control.listen(0, '127.0.0.1')
     await once(control, 'listening')
     try {
@@ -86,15 +104,23 @@ describe('TLS', () => {
     }
   })
 
-  it.each(['AES128-SHA256', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA384', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-GCM-SHA256'])(
-    'refuses a TLS 1.2 client offering only %s',
-    async (cipher) => {
-      await expect(handshakeWith(portOf(serving.url), 'TLSv1.2', cipher)).rejects.toThrow(refusedHandshake)
-    },
-  )
+  it.each([
+    'AES128-SHA256',
+    'AES128-GCM-SHA256',
+    'AES256-GCM-SHA384',
+    'AES128-SHA',
+    'ECDHE-RSA-AES128-SHA256',
+    'ECDHE-RSA-AES256-SHA384',
+    'ECDHE-RSA-AES128-SHA',
+    'DHE-RSA-AES128-GCM-SHA256',
+  ])('refuses a TLS 1.2 client offering only %s', async (cipher) => {
+    await expect(handshakeWith(portOf(serving.url), 'TLSv1.2', cipher)).rejects.toThrow(refusedHandshake)
+  })
 
-  it('(control) the same single-cipher clients succeed against a server with Node\'s default list', async () => {
-    const control = tls.createServer({ cert: await readFile(certFile), key: await readFile(keyFile), minVersion: 'TLSv1.2' }, (socket) => socket.end())
+  it("(control) the same single-cipher clients succeed against a server with Node's default list", async () => {
+    const control = tls.createServer({ cert: await readFile(certFile), key: await readFile(keyFile), minVersion: 'TLSv1.2' }, (socket) =>
+      socket.end(),
+    )
     control.listen(0, '127.0.0.1')
     await once(control, 'listening')
     try {
@@ -115,9 +141,12 @@ describe('TLS', () => {
     expect(await handshakeWith(portOf(serving.url), 'TLSv1.2', cipher)).toBe(standardName)
   })
 
-  it.each(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'])('accepts a TLS 1.3 client offering only %s', async (suite) => {
-    expect(await handshakeWith(portOf(serving.url), 'TLSv1.3', suite)).toBe(suite)
-  })
+  it.each(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'])(
+    'accepts a TLS 1.3 client offering only %s',
+    async (suite) => {
+      expect(await handshakeWith(portOf(serving.url), 'TLSv1.3', suite)).toBe(suite)
+    },
+  )
 
   it("chooses the suite by the server's preference, not the client's", async () => {
     const chosen = await handshakeWith(portOf(serving.url), 'TLSv1.2', 'ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256')
@@ -147,7 +176,11 @@ describe('TLS', () => {
       const body = JSON.stringify({ email: 'tls-ops@example.test', password: 'an operator password over tls' })
       const request = https.request(
         `${serving.url}/api/v1/auth/login`,
-        { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          rejectUnauthorized: false,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           response.resume()
           resolve(response.headers['set-cookie'] ?? [])

@@ -32,7 +32,9 @@ async function chainTimes(tenantId: string): Promise<Array<{ seq: number; at: st
 
 function expectNonDecreasing(times: Array<{ seq: number; at: string }>): void {
   for (let index = 1; index < times.length; index += 1) {
-    expect(times[index]!.at >= times[index - 1]!.at, `seq ${times[index]!.seq} at ${times[index]!.at} after ${times[index - 1]!.at}`).toBe(true)
+    expect(times[index]!.at >= times[index - 1]!.at, `seq ${times[index]!.seq} at ${times[index]!.at} after ${times[index - 1]!.at}`).toBe(
+      true,
+    )
   }
 }
 
@@ -114,9 +116,15 @@ describe('verifyAuditChains and time', () => {
       await admin.end()
     }
     const times = await chainTimes(victim)
-    const audit = await withOperatorRead(database().pools, async (client) => (await client.query<{ id: string }>('SELECT id FROM audit_logs WHERE tenant_id = $1 AND seq = 3', [victim])).rows[0]!.id)
+    const audit = await withOperatorRead(
+      database().pools,
+      async (client) =>
+        (await client.query<{ id: string }>('SELECT id FROM audit_logs WHERE tenant_id = $1 AND seq = 3', [victim])).rows[0]!.id,
+    )
     const verification = await withOperatorRead(database().pools, (client) => verifyAuditChains(client, victim))
-    expect(verification.broken).toEqual([{ tenantId: victim, seq: '3', auditId: audit, problem: 'time_went_back', at: times[2]!.at, previousAt: times[1]!.at }])
+    expect(verification.broken).toEqual([
+      { tenantId: victim, seq: '3', auditId: audit, problem: 'time_went_back', at: times[2]!.at, previousAt: times[1]!.at },
+    ])
   })
 
   it('does not hold rows appended before the order was guaranteed (migration 0009) to it', async () => {
@@ -167,15 +175,28 @@ describe('migration 0009 on chains that exist already', () => {
       letEarlierAppend()
       await earlier
       const before = await withOperatorRead(pools, async (client) =>
-        (await client.query<{ at: Date }>('SELECT at FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [legacy])).rows.map((row) => row.at.getTime()),
+        (await client.query<{ at: Date }>('SELECT at FROM audit_logs WHERE tenant_id = $1 ORDER BY seq', [legacy])).rows.map((row) =>
+          row.at.getTime(),
+        ),
       )
       expect(before[2]!).toBeLessThan(before[1]!)
 
       await migrate({ adminUrl, passwords: testPasswords })
       expect((await withOperatorRead(pools, (client) => verifyAuditChains(client, legacy))).broken).toEqual([])
-      const head = await withOperatorRead(pools, async (client) => (await client.query<{ last_at: Date; time_ordered_from: string }>('SELECT last_at, time_ordered_from FROM audit_chain_heads WHERE tenant_id = $1', [legacy])).rows[0]!)
+      const head = await withOperatorRead(
+        pools,
+        async (client) =>
+          (
+            await client.query<{ last_at: Date; time_ordered_from: string }>(
+              'SELECT last_at, time_ordered_from FROM audit_chain_heads WHERE tenant_id = $1',
+              [legacy],
+            )
+          ).rows[0]!,
+      )
       expect(head).toEqual({ last_at: new Date(Math.max(...before)), time_ordered_from: '4' })
-      const next = await withTenant(pools.app, legacy, (client) => writeAudit(client, { tenantId: legacy, action: 'tenant.updated', actor }))
+      const next = await withTenant(pools.app, legacy, (client) =>
+        writeAudit(client, { tenantId: legacy, action: 'tenant.updated', actor }),
+      )
       expect(next.at.getTime()).toBeGreaterThanOrEqual(Math.max(...before))
       expect((await withOperatorRead(pools, (client) => verifyAuditChains(client, legacy))).broken).toEqual([])
     } finally {

@@ -38,7 +38,10 @@ describe('migrate', () => {
   it('rolls a failing migration back whole and names it', async () => {
     const broken = [
       ...bundledMigrations,
-      ...parseMigrations({ './migrations/0900_broken.sql': 'SET LOCAL ROLE limena_owner; SET LOCAL search_path = limena;\nCREATE TABLE half_done (id int);\nSELECT no_such_function();' }),
+      ...parseMigrations({
+        './migrations/0900_broken.sql':
+          'SET LOCAL ROLE limena_owner; SET LOCAL search_path = limena;\nCREATE TABLE half_done (id int);\nSELECT no_such_function();',
+      }),
     ]
     await expect(migrate({ adminUrl: database().adminUrl, migrations: broken })).rejects.toThrow(/migration 0900_broken failed/)
     const admin = await database().admin()
@@ -58,7 +61,10 @@ describe('migrate', () => {
         adminUrl: database().adminUrl,
         migrations: [
           ...bundledMigrations,
-          ...parseMigrations({ './migrations/0901_careless.sql': 'SET LOCAL ROLE limena_owner; SET LOCAL search_path = limena;\nCREATE TABLE careless_notes (tenant_id uuid, body text);' }),
+          ...parseMigrations({
+            './migrations/0901_careless.sql':
+              'SET LOCAL ROLE limena_owner; SET LOCAL search_path = limena;\nCREATE TABLE careless_notes (tenant_id uuid, body text);',
+          }),
         ],
       })
       expect(await tablesWithoutForcedRls(admin)).toEqual(['careless_notes'])

@@ -46,7 +46,9 @@ describe('limena_app and the audit log', () => {
   })
 
   it('cannot make anyone a platform admin', async () => {
-    const attempt = inTransaction(database().pools.app, {}, (client) => client.query('UPDATE users SET is_platform_admin = true WHERE id = $1', [tenant.userId]))
+    const attempt = inTransaction(database().pools.app, {}, (client) =>
+      client.query('UPDATE users SET is_platform_admin = true WHERE id = $1', [tenant.userId]),
+    )
     await expect(attempt).rejects.toThrow(/permission denied/)
   })
 })
@@ -79,7 +81,9 @@ describe.each(appenders)('%s and the audit chain', (_role, inTenant) => {
   })
 
   it('appends through append_audit, which takes no time: a backdated row cannot be written', async () => {
-    const written = await inTenant((client) => writeAudit(client, { tenantId: tenant.id, action: 'tenant.updated', actor: { type: 'system', id: null, name: 'privilege test' } }))
+    const written = await inTenant((client) =>
+      writeAudit(client, { tenantId: tenant.id, action: 'tenant.updated', actor: { type: 'system', id: null, name: 'privilege test' } }),
+    )
     expect(Math.abs(written.at.getTime() - Date.now())).toBeLessThan(60_000)
     const backdated = inTenant((client) =>
       client.query(
@@ -95,7 +99,13 @@ describe('append_audit', () => {
   it('is SECURITY DEFINER with a fixed search_path, owned by a NOLOGIN role, and executable only by limena_app and limena_maintenance', async () => {
     const admin = await database().admin()
     try {
-      const functions = await admin.query<{ prosecdef: boolean; proconfig: string[] | null; owner: string; arguments: string; public_execute: boolean }>(
+      const functions = await admin.query<{
+        prosecdef: boolean
+        proconfig: string[] | null
+        owner: string
+        arguments: string
+        public_execute: boolean
+      }>(
         `SELECT p.prosecdef, p.proconfig, p.proowner::regrole::text AS owner, pg_get_function_identity_arguments(p.oid) AS arguments,
                 EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl WHERE acl.grantee = 0 AND acl.privilege_type = 'EXECUTE') AS public_execute
            FROM pg_proc p WHERE p.proname = 'append_audit' AND p.pronamespace = 'limena'::regnamespace`,
@@ -149,7 +159,10 @@ describe('append_audit', () => {
     const client = await database().pools.readonly.connect()
     try {
       await expect(
-        client.query("SELECT append_audit($1, 'tenant.updated', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb)", [tenant.id]),
+        client.query(
+          "SELECT append_audit($1, 'tenant.updated', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb)",
+          [tenant.id],
+        ),
       ).rejects.toThrow(/permission denied/)
     } finally {
       client.release()
@@ -186,7 +199,9 @@ describe('limena_readonly', () => {
   it('cannot write even outside a READ ONLY transaction', async () => {
     const client = await database().pools.readonly.connect()
     try {
-      await expect(client.query("INSERT INTO ai_usage (tenant_id, bucket_start) VALUES ($1, date_trunc('hour', now()))", [tenant.id])).rejects.toThrow(/permission denied/)
+      await expect(
+        client.query("INSERT INTO ai_usage (tenant_id, bucket_start) VALUES ($1, date_trunc('hour', now()))", [tenant.id]),
+      ).rejects.toThrow(/permission denied/)
       await expect(client.query('DELETE FROM audit_logs')).rejects.toThrow(/permission denied/)
     } finally {
       client.release()

@@ -18,7 +18,6 @@ let tenantB: SeededTenant
 let tenantTables: Array<{ table: string; keyColumn: string }>
 let generatedColumns: Set<string>
 
-
 beforeAll(async () => {
   tenantA = await seedTenant(database().pools, 'alpha')
   tenantB = await seedTenant(database().pools, 'bravo')
@@ -84,14 +83,21 @@ describe('row-level security on every tenant table', () => {
       const rowOfB = tenantB.rows[table]?.[0]
       expect(rowOfB, `${table}: add a row for it in test/support/tenant-fixtures.ts`).toBeDefined()
       const copy = Object.fromEntries(
-        Object.entries(rowOfB!).filter(([column]) => (column !== 'id' || table === 'tenants') && !generatedColumns.has(`${table}.${column}`)),
+        Object.entries(rowOfB!).filter(
+          ([column]) => (column !== 'id' || table === 'tenants') && !generatedColumns.has(`${table}.${column}`),
+        ),
       )
       const columns = Object.keys(copy)
       const attempt = withTenant(database().pools.app, tenantA.id, (client) =>
-        client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(copy)),
+        client.query(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+          Object.values(copy),
+        ),
       )
       // The audit tables take rows only through append_audit (migration 0009): the app role may not insert at all.
-      await expect(attempt, table).rejects.toThrow(['audit_logs', 'audit_chain_heads'].includes(table) ? /permission denied/ : /row-level security/)
+      await expect(attempt, table).rejects.toThrow(
+        ['audit_logs', 'audit_chain_heads'].includes(table) ? /permission denied/ : /row-level security/,
+      )
     }
   })
 
@@ -120,12 +126,19 @@ describe('row-level security on every tenant table', () => {
       const result = await admin.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
         `SELECT rolname, rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname LIKE 'limena\\_%' ORDER BY rolname`,
       )
-      expect(result.rows.map((row) => row.rolname)).toEqual(['limena_app', 'limena_audit_writer', 'limena_maintenance', 'limena_owner', 'limena_readonly'])
+      expect(result.rows.map((row) => row.rolname)).toEqual([
+        'limena_app',
+        'limena_audit_writer',
+        'limena_maintenance',
+        'limena_owner',
+        'limena_readonly',
+      ])
       for (const role of result.rows) {
         expect(role.rolsuper, role.rolname).toBe(false)
         expect(role.rolbypassrls, role.rolname).toBe(false)
       }
-      for (const owner of ['limena_owner', 'limena_audit_writer']) expect(result.rows.find((row) => row.rolname === owner)?.rolcanlogin, owner).toBe(false)
+      for (const owner of ['limena_owner', 'limena_audit_writer'])
+        expect(result.rows.find((row) => row.rolname === owner)?.rolcanlogin, owner).toBe(false)
     } finally {
       await admin.end()
     }

@@ -47,8 +47,10 @@ describe('withTenant', () => {
         throw new Error('work failed')
       }),
     ).rejects.toThrow('work failed')
-    const rows = await withTenant(singleConnection.app, tenantA.id, async (client) =>
-      (await client.query("SELECT * FROM ai_usage WHERE bucket_start = '2026-01-01T00:00:00Z'")).rows,
+    const rows = await withTenant(
+      singleConnection.app,
+      tenantA.id,
+      async (client) => (await client.query("SELECT * FROM ai_usage WHERE bucket_start = '2026-01-01T00:00:00Z'")).rows,
     )
     expect(rows).toEqual([])
     const after = await inTransaction(singleConnection.app, {}, async (client) => (await client.query(currentSetting)).rows[0])
@@ -86,7 +88,11 @@ describe('the opening round trip', () => {
 
   it('inlines setting values as quoted literals: a quote in a value stays data', async () => {
     const hostile = "abc'), set_config('app.current_tenant_id', 'x', true) --"
-    const seen = await inTransaction(singleConnection.app, { apiKeyHash: hostile, firstStatement: "SELECT current_setting('app.api_key_hash') AS hash" }, async (_client, rows) => rows[0]?.hash)
+    const seen = await inTransaction(
+      singleConnection.app,
+      { apiKeyHash: hostile, firstStatement: "SELECT current_setting('app.api_key_hash') AS hash" },
+      async (_client, rows) => rows[0]?.hash,
+    )
     expect(seen).toBe(hostile)
   })
 
@@ -126,7 +132,9 @@ describe('prepared statements', () => {
         for (let index = 0; index < preparedStatementsPerConnection + 10; index += 1) {
           expect((await client.query(`SELECT $1::int AS n${index}`, [index])).rows[0][`n${index}`]).toBe(index)
         }
-        const count = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int AS n%'")
+        const count = await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int AS n%'",
+        )
         expect(count.rows[0]!.n).toBe(preparedStatementsPerConnection)
       } finally {
         client.release()

@@ -16,9 +16,15 @@ import { testPasswords } from '../../support/test-settings.js'
 const database = useTestDatabase()
 
 describe('graceful close', () => {
-  it("lets a handler whose socket was forced shut finish its query before the pools end", async () => {
+  it('lets a handler whose socket was forced shut finish its query before the pools end', async () => {
     const pools = createDatabasePools(database().adminUrl, testPasswords, { maxConnections: 2 })
-    const deps = createServerDependencies({ pools, secrets: await generateInstallSecrets(), log: silentLogger, tls: false, requestsPerMinute: 0 })
+    const deps = createServerDependencies({
+      pools,
+      secrets: await generateInstallSecrets(),
+      log: silentLogger,
+      tls: false,
+      requestsPerMinute: 0,
+    })
     const outcome: string[] = []
     const app = express()
     app.use((request, _response, next) => {

@@ -39,7 +39,9 @@ describe('file vault', () => {
     const vault = createFileVault(path)
     const attempt = vault.get('a')
     await expect(attempt).rejects.toBeInstanceOf(LimenaError)
-    await expect(attempt).rejects.toThrow(`refusing to use secrets file ${path}: its mode 0${mode.toString(8)} lets group or others read it; run: chmod 600 ${path}`)
+    await expect(attempt).rejects.toThrow(
+      `refusing to use secrets file ${path}: its mode 0${mode.toString(8)} lets group or others read it; run: chmod 600 ${path}`,
+    )
     await expect(vault.set('c', 'd')).rejects.toThrow(/refusing to use secrets file/)
     expect(await readFile(path, 'utf8')).toBe('{"a":"b"}')
   })

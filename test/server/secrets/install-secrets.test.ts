@@ -5,7 +5,12 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { CredentialVault } from '../../../src/server/platform/credential-vault.js'
 import { createFileVault } from '../../../src/server/secrets/file-vault.js'
-import { installFileName, resolveInstallSecrets, secretsFileName, type VaultFactories } from '../../../src/server/secrets/install-secrets.js'
+import {
+  installFileName,
+  resolveInstallSecrets,
+  secretsFileName,
+  type VaultFactories,
+} from '../../../src/server/secrets/install-secrets.js'
 
 let dataDir: string
 
@@ -46,7 +51,11 @@ describe('install secrets', () => {
     const resolved = await resolveInstallSecrets({
       dataDir,
       store: 'file',
-      env: { LIMENA_ENCRYPTION_KEY: encryptionKey, LIMENA_JWT_PRIVATE_KEY: jwtPrivateKey, LIMENA_DB_APP_PASSWORD: 'app-password-from-env-1234' },
+      env: {
+        LIMENA_ENCRYPTION_KEY: encryptionKey,
+        LIMENA_JWT_PRIVATE_KEY: jwtPrivateKey,
+        LIMENA_DB_APP_PASSWORD: 'app-password-from-env-1234',
+      },
     })
     expect(resolved.secrets.encryptionKeys).toEqual([{ version: 1, key: encryptionKey, createdAt: null }])
     expect(resolved.secrets.jwtSigningKeys[0]!.privateKeyPem).toBe(jwtPrivateKey)
@@ -75,13 +84,17 @@ describe('install secrets', () => {
     })
     await resolveInstallSecrets({ dataDir, store: 'auto', env: {}, factories: { keychain: presentKeychain, file: createFileVault } })
     expect(JSON.parse(await readFile(join(dataDir, installFileName), 'utf8')).secretsStore).toBe('keychain')
-    await expect(resolveInstallSecrets({ dataDir, store: 'auto', env: {}, factories: withoutKeychain })).rejects.toThrow(/no Secret Service/)
+    await expect(resolveInstallSecrets({ dataDir, store: 'auto', env: {}, factories: withoutKeychain })).rejects.toThrow(
+      /no Secret Service/,
+    )
     await expect(resolveInstallSecrets({ dataDir, store: 'file', env: {}, factories: withoutKeychain })).rejects.toThrow(
       'this install keeps its secrets in the OS keychain, but LIMENA_SECRETS_STORE=file',
     )
   })
 
   it('refuse LIMENA_SECRETS_STORE=keychain when no keychain answers', async () => {
-    await expect(resolveInstallSecrets({ dataDir, store: 'keychain', env: {}, factories: withoutKeychain })).rejects.toThrow(/no Secret Service/)
+    await expect(resolveInstallSecrets({ dataDir, store: 'keychain', env: {}, factories: withoutKeychain })).rejects.toThrow(
+      /no Secret Service/,
+    )
   })
 })

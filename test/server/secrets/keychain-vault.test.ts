@@ -35,7 +35,12 @@ describe.skipIf(!sessionBus && !required)('keychain vault (real Secret Service)'
 
   it('keeps the install secrets in the keychain and nothing secret in the data directory', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'limena-keychain-'))
-    const factories = { keychain: () => createKeychainVault(service), file: () => { throw new Error('the file vault must not be used') } }
+    const factories = {
+      keychain: () => createKeychainVault(service),
+      file: () => {
+        throw new Error('the file vault must not be used')
+      },
+    }
     const first = await resolveInstallSecrets({ dataDir, store: 'auto', env: {}, factories })
     expect(first.location.vault.kind).toBe('keychain')
     const installRecord = await readFile(join(dataDir, installFileName), 'utf8')

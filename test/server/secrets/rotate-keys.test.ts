@@ -47,7 +47,10 @@ describe('JWT key rotation', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'limena-rotate-'))
     const env = { LIMENA_SECRETS_STORE: 'file', LIMENA_LOG_LEVEL: 'warn' }
     expect((await runLimena(['migrate', '--data-dir', dataDir], { env })).code).toBe(0)
-    const stored = async () => JSON.parse(Object.values(JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>)[0]!) as InstallSecrets
+    const stored = async () =>
+      JSON.parse(
+        Object.values(JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>)[0]!,
+      ) as InstallSecrets
     const oldKid = (await stored()).jwtSigningKeys[0]!.kid
     const rotated = await runLimena(['rotate-keys', '--jwt', '--data-dir', dataDir], { env })
     expect(rotated.code, rotated.stderr).toBe(0)
@@ -55,7 +58,9 @@ describe('JWT key rotation', () => {
     expect(keys.map((key) => key.kid)[0]).toBe(oldKid)
     expect(keys).toHaveLength(2)
     expect(rotated.stdout).toContain(`new JWT signing key ${keys[1]!.kid}`)
-    const refused = await runLimena(['rotate-keys', '--jwt', '--data-dir', dataDir], { env: { ...env, LIMENA_JWT_PRIVATE_KEY: keys[1]!.privateKeyPem } })
+    const refused = await runLimena(['rotate-keys', '--jwt', '--data-dir', dataDir], {
+      env: { ...env, LIMENA_JWT_PRIVATE_KEY: keys[1]!.privateKeyPem },
+    })
     expect(refused.code).toBe(1)
     expect(refused.stderr.trim()).toBe('limena: the signing key comes from LIMENA_JWT_PRIVATE_KEY; rotate it there')
     const nothing = await runLimena(['rotate-keys', '--data-dir', dataDir], { env })

@@ -19,9 +19,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
   )
   return (
     <QueryClientProvider client={queryClient}>
-      <Router hook={useHashLocation}>
-        {children}
-      </Router>
+      <Router hook={useHashLocation}>{children}</Router>
     </QueryClientProvider>
   )
 }

@@ -5,7 +5,19 @@ import { useEffect, useRef, type ReactNode } from 'react'
  * false keeps it open against Escape and the backdrop: the API-key dialog uses that until the key
  * was copied and confirmed.
  */
-export function Dialog({ open, title, onClose, canClose = true, children }: { open: boolean; title: string; onClose: () => void; canClose?: boolean; children: ReactNode }) {
+export function Dialog({
+  open,
+  title,
+  onClose,
+  canClose = true,
+  children,
+}: {
+  open: boolean
+  title: string
+  onClose: () => void
+  canClose?: boolean
+  children: ReactNode
+}) {
   const reference = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const dialog = reference.current

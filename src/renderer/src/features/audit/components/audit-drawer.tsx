@@ -1,49 +1,45 @@
 import { useQuery } from '@tanstack/react-query'
 import type { AuditLogItem } from '@shared/contract'
-import { call } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { useTenantView } from '@renderer/lib/tenant-view'
+import { auditRouteOf, previousEventsQuery } from '../api/audit-queries'
 
 /** The chain link of an event: its prevHash must be the hash of the tenant's previous event. */
 export function linkStatus(item: AuditLogItem, neighbours: AuditLogItem[]): 'verified' | 'broken' | 'unknown' {
   if (item.chain.seq === '1') return item.chain.prevHash === '0'.repeat(64) ? 'verified' : 'broken'
-  const previous = neighbours.find((candidate) => candidate.tenantId === item.tenantId && candidate.chain.seq === String(Number(item.chain.seq) - 1))
+  const previous = neighbours.find(
+    (candidate) => candidate.tenantId === item.tenantId && candidate.chain.seq === String(Number(item.chain.seq) - 1),
+  )
   if (!previous) return 'unknown'
   return previous.chain.hash === item.chain.prevHash ? 'verified' : 'broken'
 }
 
 /**
  * When the previous event of the chain is not among the loaded rows, fetch the events just
- * before this one (same tenant) through the ordinary audit search and look for it there.
+ * before this one (same tenant) through the ordinary audit search, read the way the event's
+ * tenant is seen (a member through the tenant route), and look for it there.
  */
-function usePreviousEvents(item: AuditLogItem | null, loadedLink: 'verified' | 'broken' | 'unknown', readWith: (tenantId: string) => Promise<{ operator: boolean; reason?: string }>) {
-  return useQuery({
-    queryKey: ['audit', 'chain-neighbours', item?.id],
-    enabled: item !== null && loadedLink === 'unknown',
-    queryFn: async () => {
-      const event = item!
-      const before = { to: new Date(Date.parse(event.at) + 1).toISOString(), limit: 25 }
-      const access = await readWith(event.tenantId)
-      const page = access.operator
-        ? await call('adminListAuditLogs', { tenantId: event.tenantId, ...before }, { accessReason: access.reason })
-        : await call('listAuditLogs', { tenantId: event.tenantId, ...before })
-      return page.items
-    },
-  })
+function usePreviousEvents(item: AuditLogItem | null, loadedLink: 'verified' | 'broken' | 'unknown', reasonScope: string) {
+  const route = auditRouteOf(useTenantView(item?.tenantId))
+  const operatorCall = useOperatorCall()
+  return useQuery({ ...previousEventsQuery(item, route, reasonScope, operatorCall), enabled: loadedLink === 'unknown' })
 }
 
+/** `reasonScope`: the scope of the list's access reason, so checking a link asks no new reason. */
 export function AuditDrawer({
   item,
   neighbours,
   onClose,
-  readWith,
+  reasonScope,
 }: {
   item: AuditLogItem | null
   neighbours: AuditLogItem[]
   onClose: () => void
-  readWith: (tenantId: string) => Promise<{ operator: boolean; reason?: string }>
+  reasonScope: string
 }) {
   const loadedLink = item ? linkStatus(item, neighbours) : 'unknown'
-  const fetched = usePreviousEvents(item, loadedLink, readWith)
+  const fetched = usePreviousEvents(item, loadedLink, reasonScope)
   if (!item) return null
   const link = loadedLink === 'unknown' && fetched.data ? linkStatus(item, fetched.data) : loadedLink
   return (
@@ -113,9 +109,13 @@ export function AuditDrawer({
       <pre>{JSON.stringify(item.metadata, null, 2)}</pre>
       <h3>Hash chain</h3>
       <p className={`chain chain-${link}`}>
-        {link === 'verified' && `Link verified: this is event ${item.chain.seq} of the tenant's chain and it points at the previous event's hash. (limena verify-audit also recomputes every hash from the content.)`}
+        {link === 'verified' &&
+          `Link verified: this is event ${item.chain.seq} of the tenant's chain and it points at the previous event's hash. (limena verify-audit also recomputes every hash from the content.)`}
         {link === 'broken' && `Link broken: event ${item.chain.seq} does not point at the previous event's hash. Run limena verify-audit.`}
-        {link === 'unknown' && (fetched.isFetching ? `Event ${item.chain.seq}: checking the link to the previous event…` : `Event ${item.chain.seq}: the previous event could not be found near it, so its link is not checked here (limena verify-audit checks every link).`)}
+        {link === 'unknown' &&
+          (fetched.isFetching
+            ? `Event ${item.chain.seq}: checking the link to the previous event…`
+            : `Event ${item.chain.seq}: the previous event could not be found near it, so its link is not checked here (limena verify-audit checks every link).`)}
       </p>
       <code className="hash">{item.chain.hash}</code>
     </aside>

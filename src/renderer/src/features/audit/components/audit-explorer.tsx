@@ -3,10 +3,11 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'wouter'
 import type { AuditLogItem } from '@shared/contract'
-import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
-import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
+import { Banner, EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatDateTime } from '@renderer/lib/format'
-import { auditPagesQuery, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { useTenantView } from '@renderer/lib/tenant-view'
+import { auditPagesQuery, auditReasonScope, auditRouteOf, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
 import { AuditDrawer } from './audit-drawer'
 import { ExportButton } from './export-button'
 
@@ -14,10 +15,16 @@ const filterNames = ['tenantId', 'actorId', 'action', 'from', 'to', 'q'] as cons
 
 /** From <input type="datetime-local"> (local time) to an ISO instant, and back. */
 const toInstant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined)
-const toLocal = (iso: string | undefined): string => (iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '')
+const toLocal = (iso: string | undefined): string =>
+  iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : ''
 
-export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; fixedTenantId?: string }) {
-  const reasons = useAccessReasons()
+/**
+ * The audit log: one tenant's (`fixedTenantId`, or the tenant filter) or, for an operator, every
+ * tenant's. The tenant's view decides the route: a member reads through the tenant route, with
+ * no reason asked, even when they are also an operator.
+ */
+export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
+  const operatorCall = useOperatorCall()
   const [params, setParams] = useSearchParams()
   const filters: AuditFilterValues = useMemo(() => {
     const values = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? undefined])) as AuditFilterValues
@@ -25,16 +32,23 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
   }, [params, fixedTenantId])
   const [draft, setDraft] = useState(filters)
   useEffect(() => setDraft(filters), [filters])
-  const mode = operator && !fixedTenantId ? 'operator' : fixedTenantId && !operator ? 'tenant' : operator ? 'operator' : 'tenant'
-  const scope = filters.tenantId ?? crossTenantScope
+  const view = useTenantView(filters.tenantId)
+  const route = auditRouteOf(view)
+  // A member whose role may not read the log is told so, as for API keys (no operator detour).
+  const hidden = view.via === 'member' && !view.can('audit:read')
   const query = useInfiniteQuery({
-    ...auditPagesQuery(mode, filters, () => reasons.ensureReason(scope, filters.tenantId ? "this tenant's audit log" : 'audit logs across tenants')),
-    enabled: mode === 'operator' || Boolean(filters.tenantId),
+    ...auditPagesQuery(route, filters, operatorCall),
+    enabled: !hidden && (route === 'operator' || Boolean(filters.tenantId)),
   })
   const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data])
   const [selected, setSelected] = useState<AuditLogItem | null>(null)
   const scroller = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 52, overscan: 10 })
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 52,
+    overscan: 10,
+  })
   const virtualItems = virtualizer.getVirtualItems()
   useEffect(() => {
     const last = virtualItems.at(-1)
@@ -42,9 +56,9 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
   }, [virtualItems, items.length, query])
 
   const apply = (values: AuditFilterValues) => {
-    const next = stripEmpty({ ...values, ...(fixedTenantId ? { tenantId: undefined } : {}) } as Record<string, string | undefined>)
+    const next = stripEmpty({ ...values, ...(fixedTenantId ? { tenantId: undefined } : {}) })
     const keep = params.get('tab')
-    setParams({ ...(keep ? { tab: keep } : {}), ...next } as Record<string, string>)
+    setParams({ ...(keep ? { tab: keep } : {}), ...next })
   }
 
   return (
@@ -65,12 +79,20 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
         {!fixedTenantId && (
           <label>
             Tenant id
-            <input value={draft.tenantId ?? ''} onChange={(event) => setDraft({ ...draft, tenantId: event.target.value || undefined })} placeholder="all tenants" />
+            <input
+              value={draft.tenantId ?? ''}
+              onChange={(event) => setDraft({ ...draft, tenantId: event.target.value || undefined })}
+              placeholder="all tenants"
+            />
           </label>
         )}
         <label>
           Action
-          <input value={draft.action ?? ''} onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })} placeholder="auth.* or api_key.created" />
+          <input
+            value={draft.action ?? ''}
+            onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })}
+            placeholder="auth.* or api_key.created"
+          />
         </label>
         <label>
           Actor id
@@ -78,21 +100,35 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
         </label>
         <label>
           From
-          <input type="datetime-local" value={toLocal(draft.from)} onChange={(event) => setDraft({ ...draft, from: toInstant(event.target.value) })} />
+          <input
+            type="datetime-local"
+            value={toLocal(draft.from)}
+            onChange={(event) => setDraft({ ...draft, from: toInstant(event.target.value) })}
+          />
         </label>
         <label>
           To
-          <input type="datetime-local" value={toLocal(draft.to)} onChange={(event) => setDraft({ ...draft, to: toInstant(event.target.value) })} />
+          <input
+            type="datetime-local"
+            value={toLocal(draft.to)}
+            onChange={(event) => setDraft({ ...draft, to: toInstant(event.target.value) })}
+          />
         </label>
         <label>
           Text
-          <input type="search" value={draft.q ?? ''} onChange={(event) => setDraft({ ...draft, q: event.target.value || undefined })} placeholder="names, targets, metadata" />
+          <input
+            type="search"
+            value={draft.q ?? ''}
+            onChange={(event) => setDraft({ ...draft, q: event.target.value || undefined })}
+            placeholder="names, targets, metadata"
+          />
         </label>
         <button type="submit" className="primary">
           Apply
         </button>
-        <ExportButton filters={filters} operator={mode === 'operator'} />
+        {!hidden && <ExportButton filters={filters} />}
       </form>
+      {hidden && <Banner tone="info" title="The audit log is visible to admins and owners." />}
       {query.isPending && query.fetchStatus !== 'idle' && <Loading label="Loading audit events…" />}
       {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
       {query.isSuccess && items.length === 0 && <EmptyState title="No audit events match these filters." />}
@@ -118,7 +154,7 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
                     <strong>{item.actor.name ?? item.actor.type}</strong>
                     {item.target.name ? ` → ${item.target.name}` : ''}
                   </span>
-                  <span className="muted">{item.reason ? `Reason: ${item.reason}` : item.ip ?? ''}</span>
+                  <span className="muted">{item.reason ? `Reason: ${item.reason}` : (item.ip ?? '')}</span>
                 </button>
               )
             })}
@@ -126,12 +162,7 @@ export function AuditExplorer({ operator, fixedTenantId }: { operator: boolean; 
           {query.isFetchingNextPage && <Loading label="Loading older events…" />}
         </div>
       )}
-      <AuditDrawer
-        item={selected}
-        neighbours={items}
-        onClose={() => setSelected(null)}
-        readWith={async (tenantId) => (mode === 'operator' ? { operator: true, reason: await reasons.ensureReason(tenantId === filters.tenantId ? scope : crossTenantScope, "this tenant's audit log") } : { operator: false })}
-      />
+      <AuditDrawer item={selected} neighbours={items} onClose={() => setSelected(null)} reasonScope={auditReasonScope(filters)} />
     </section>
   )
 }

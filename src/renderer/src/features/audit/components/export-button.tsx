@@ -1,25 +1,41 @@
 import { useEffect, useState } from 'react'
 import { Dialog } from '@renderer/components/ui/dialog'
-import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
 import { call, onBridgeEvent, problemOf } from '@renderer/lib/bridge'
 import { formatNumber } from '@renderer/lib/format'
-import { stripEmpty, type AuditFilterValues } from '../api/audit-queries'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { useTenantView } from '@renderer/lib/tenant-view'
+import { auditReasonScope, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
 
-/** CSV export through the native save dialog, with live rows/bytes and a cancel button. */
-export function ExportButton({ filters, operator }: { filters: AuditFilterValues; operator: boolean }) {
-  const reasons = useAccessReasons()
+/**
+ * CSV export through the native save dialog, with live rows/bytes and a cancel button. A member
+ * exports their tenant without a reason (main then takes the tenant route); an operator's export
+ * carries the reason (main takes the operator route).
+ */
+export function ExportButton({ filters }: { filters: AuditFilterValues }) {
+  const view = useTenantView(filters.tenantId)
+  const operatorCall = useOperatorCall()
   const [running, setRunning] = useState(false)
   const [progress, setProgress] = useState<{ exportId: string; rows: number; bytes: number } | null>(null)
   const [result, setResult] = useState<string | null>(null)
-  useEffect(() => onBridgeEvent('export-progress', (event) => setProgress({ exportId: event.exportId, rows: event.rows, bytes: event.bytes })), [])
+  useEffect(
+    () => onBridgeEvent('export-progress', (event) => setProgress({ exportId: event.exportId, rows: event.rows, bytes: event.bytes })),
+    [],
+  )
   const start = async () => {
     setRunning(true)
     setProgress(null)
     setResult(null)
     try {
-      const accessReason = operator ? await reasons.ensureReason(filters.tenantId ?? crossTenantScope, 'audit logs for export') : undefined
-      const outcome = await call('exportAuditCsv', stripEmpty(filters as Record<string, string | undefined>), accessReason ? { accessReason } : undefined)
-      setResult(outcome.outcome === 'done' ? `Exported ${formatNumber(outcome.rows)} events to ${outcome.path}.` : 'Export cancelled; no file was left behind.')
+      const input = stripEmpty(filters)
+      const outcome =
+        view.via === 'operator'
+          ? await operatorCall('exportAuditCsv', input, { scope: auditReasonScope(filters), what: 'audit logs for export' })
+          : await call('exportAuditCsv', input)
+      setResult(
+        outcome.outcome === 'done'
+          ? `Exported ${formatNumber(outcome.rows)} events to ${outcome.path}.`
+          : 'Export cancelled; no file was left behind.',
+      )
     } catch (error) {
       setResult(problemOf(error)?.detail ?? 'The export failed.')
     } finally {
@@ -35,9 +51,18 @@ export function ExportButton({ filters, operator }: { filters: AuditFilterValues
         {running ? (
           <>
             <progress aria-label="Export progress" max={progress ? undefined : 1} value={progress ? undefined : 0} />
-            <p aria-live="polite">{progress ? `${formatNumber(progress.rows)} events, ${formatNumber(Math.round(progress.bytes / 1024))} KB written…` : 'Choose where to save…'}</p>
+            <p aria-live="polite">
+              {progress
+                ? `${formatNumber(progress.rows)} events, ${formatNumber(Math.round(progress.bytes / 1024))} KB written…`
+                : 'Choose where to save…'}
+            </p>
             <div className="actions">
-              <button type="button" className="danger" disabled={!progress} onClick={() => progress && void call('cancelExport', { exportId: progress.exportId })}>
+              <button
+                type="button"
+                className="danger"
+                disabled={!progress}
+                onClick={() => progress && void call('cancelExport', { exportId: progress.exportId })}
+              >
                 Cancel export
               </button>
             </div>

@@ -20,10 +20,19 @@ export function MyInvitations({ onMembershipChanged }: { onMembershipChanged: ()
               {invitation.invitedBy ? ` (sent by ${invitation.invitedBy})` : ''}, until {formatDateTime(invitation.expiresAt)}
             </span>
             <span className="row-actions">
-              <button type="button" className="primary" disabled={answer.isPending} onClick={() => answer.mutate({ invitationId: invitation.id, answer: 'accept' })}>
+              <button
+                type="button"
+                className="primary"
+                disabled={answer.isPending}
+                onClick={() => answer.mutate({ invitationId: invitation.id, answer: 'accept' })}
+              >
                 Accept
               </button>
-              <button type="button" disabled={answer.isPending} onClick={() => answer.mutate({ invitationId: invitation.id, answer: 'decline' })}>
+              <button
+                type="button"
+                disabled={answer.isPending}
+                onClick={() => answer.mutate({ invitationId: invitation.id, answer: 'decline' })}
+              >
                 Decline
               </button>
             </span>

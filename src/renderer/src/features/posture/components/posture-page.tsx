@@ -1,14 +1,14 @@
 import { useQuery } from '@tanstack/react-query'
 import { Banner, ErrorState, Loading } from '@renderer/components/ui/states'
-import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
-import { call } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { postureQuery } from '../api/posture-queries'
 
 const Check = ({ holds }: { holds: boolean }) => <span className={holds ? 'ok' : 'bad'}>{holds ? '✓' : '✗'}</span>
 
 export function PosturePage() {
-  const reasons = useAccessReasons()
-  const posture = useQuery({ queryKey: ['posture'], queryFn: async () => call('adminPosture', {}, { accessReason: await reasons.ensureReason(crossTenantScope, 'the security posture') }) })
+  const operatorCall = useOperatorCall()
+  const posture = useQuery(postureQuery(operatorCall))
   if (posture.isPending) return <Loading label="Reading the live catalog…" />
   if (posture.isError) return <ErrorState error={posture.error} onRetry={() => void posture.refetch()} />
   const data = posture.data
@@ -21,7 +21,12 @@ export function PosturePage() {
       </header>
       {dueKeys.length > 0 && (
         <Banner tone="warning" title="Keys older than 90 days.">
-          Rotate them with <code>limena rotate-keys {dueKeys.some((key) => key.kind === 'jwt-signing') ? '--jwt' : ''} {dueKeys.some((key) => key.kind === 'encryption') ? '--encryption' : ''}</code>.
+          Rotate them with{' '}
+          <code>
+            limena rotate-keys {dueKeys.some((key) => key.kind === 'jwt-signing') ? '--jwt' : ''}{' '}
+            {dueKeys.some((key) => key.kind === 'encryption') ? '--encryption' : ''}
+          </code>
+          .
         </Banner>
       )}
       <h2>Guarantees</h2>
@@ -59,7 +64,10 @@ export function PosturePage() {
               <td>
                 {table.policies.map((policy) => (
                   <div key={policy.name} title={policy.using ?? ''}>
-                    <code>{policy.name}</code> <span className="muted">{policy.command} to {policy.roles.join(', ')}</span>
+                    <code>{policy.name}</code>{' '}
+                    <span className="muted">
+                      {policy.command} to {policy.roles.join(', ')}
+                    </span>
                   </div>
                 ))}
               </td>
@@ -119,7 +127,9 @@ export function PosturePage() {
           ))}
         </tbody>
       </table>
-      <p className="muted">Migrations applied: {data.migrations.applied.length} (latest {data.migrations.latest}).</p>
+      <p className="muted">
+        Migrations applied: {data.migrations.applied.length} (latest {data.migrations.latest}).
+      </p>
     </section>
   )
 }

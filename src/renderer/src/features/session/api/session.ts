@@ -4,9 +4,17 @@ import type { SessionStatus } from '@shared/bridge'
 import { problemTypes } from '@shared/problem'
 import { call, onBridgeEvent, problemOf } from '@renderer/lib/bridge'
 
-export const sessionKeys = { status: ['session', 'status'] as const, connections: ['session', 'connections'] as const }
+export const sessionKeys = {
+  all: ['session'] as const,
+  status: ['session', 'status'] as const,
+  connections: ['session', 'connections'] as const,
+}
 
-export const sessionStatusQuery = queryOptions({ queryKey: sessionKeys.status, queryFn: () => call('sessionStatus', {}), staleTime: 30_000 })
+export const sessionStatusQuery = queryOptions({
+  queryKey: sessionKeys.status,
+  queryFn: () => call('sessionStatus', {}),
+  staleTime: 30_000,
+})
 export const connectionsQuery = queryOptions({ queryKey: sessionKeys.connections, queryFn: () => call('listConnections', {}) })
 
 /** The session as main reports it, kept current by main's session-changed events. */
@@ -16,7 +24,7 @@ export function useSessionStatus() {
     () =>
       onBridgeEvent('session-changed', (status: SessionStatus) => {
         queryClient.setQueryData(sessionKeys.status, status)
-        if (!status.signedIn) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' })
+        if (!status.signedIn) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] })
       }),
     [queryClient],
   )
@@ -24,7 +32,11 @@ export function useSessionStatus() {
   useEffect(
     () =>
       queryClient.getQueryCache().subscribe((event) => {
-        if (event.type === 'updated' && event.query.state.status === 'error' && problemOf(event.query.state.error)?.type === problemTypes.sessionEnded) {
+        if (
+          event.type === 'updated' &&
+          event.query.state.status === 'error' &&
+          problemOf(event.query.state.error)?.type === problemTypes.sessionEnded
+        ) {
           void queryClient.invalidateQueries({ queryKey: sessionKeys.status })
         }
       }),
@@ -37,6 +49,15 @@ export function useSignIn() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (input: { email: string; password: string }) => call('signIn', input),
+    onSuccess: (status) => queryClient.setQueryData(sessionKeys.status, status),
+  })
+}
+
+/** On an empty install: create the first platform operator, then sign in as them. */
+export function useCreateFirstOperator() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) => call('createFirstOperator', input),
     onSuccess: (status) => queryClient.setQueryData(sessionKeys.status, status),
   })
 }

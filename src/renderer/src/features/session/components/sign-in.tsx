@@ -22,7 +22,11 @@ export function SignIn({ status, notice }: { status: SessionStatus; notice: stri
         }}
       >
         <h1>Limena Operator Console</h1>
-        {notice && <Banner tone="warning" title="Signed out.">{notice}</Banner>}
+        {notice && (
+          <Banner tone="warning" title="Signed out.">
+            {notice}
+          </Banner>
+        )}
         {status.credentialStore === 'session-only' && (
           <Banner tone="warning" title="No keychain.">
             {status.credentialStoreMessage}
@@ -35,7 +39,11 @@ export function SignIn({ status, notice }: { status: SessionStatus; notice: stri
         )}
         <label>
           Connection
-          <select value={connections.data?.activeId ?? ''} onChange={(event) => selectConnection.mutate(event.target.value)} disabled={!connections.data}>
+          <select
+            value={connections.data?.activeId ?? ''}
+            onChange={(event) => selectConnection.mutate(event.target.value)}
+            disabled={!connections.data}
+          >
             {connections.data?.items.map((connection) => (
               <option key={connection.id} value={connection.id}>
                 {connection.name}
@@ -50,11 +58,17 @@ export function SignIn({ status, notice }: { status: SessionStatus; notice: stri
         </label>
         <label>
           Password
-          <input type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         </label>
         {problem && (
           <p className="field-error" role="alert">
-            {problem.status === 401 ? 'Wrong email or password.' : problem.detail ?? problem.title}
+            {problem.status === 401 ? 'Wrong email or password.' : (problem.detail ?? problem.title)}
           </p>
         )}
         <button type="submit" className="primary" disabled={signIn.isPending || status.backend === 'starting'}>

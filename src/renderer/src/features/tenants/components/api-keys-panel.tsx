@@ -38,7 +38,8 @@ function NewKeyDialog({ secret, onDone }: { secret: string | null; onDone: () =>
         </button>
       </div>
       <label className="checkbox">
-        <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />I copied the key and stored it safely
+        <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />I copied the key and stored it
+        safely
       </label>
       <div className="actions">
         <button
@@ -72,7 +73,15 @@ export function ApiKeysPanel({ tenantId, apiKeys, canWrite }: { tenantId: string
           className="inline-form"
           onSubmit={(event) => {
             event.preventDefault()
-            create.mutate({ name, scopes }, { onSuccess: (result) => { setName(''); setSecret((result as { key: string }).key) } })
+            create.mutate(
+              { name, scopes },
+              {
+                onSuccess: (result) => {
+                  setName('')
+                  setSecret((result as { key: string }).key)
+                },
+              },
+            )
           }}
         >
           <label>
@@ -86,7 +95,9 @@ export function ApiKeysPanel({ tenantId, apiKeys, canWrite }: { tenantId: string
                 <input
                   type="checkbox"
                   checked={scopes.includes(scope)}
-                  onChange={(event) => setScopes((current) => (event.target.checked ? [...current, scope] : current.filter((entry) => entry !== scope)))}
+                  onChange={(event) =>
+                    setScopes((current) => (event.target.checked ? [...current, scope] : current.filter((entry) => entry !== scope)))
+                  }
                 />
                 {scope}
               </label>

@@ -13,7 +13,15 @@ interface Integration {
   keyVersion: number
 }
 
-export function IntegrationsPanel({ tenantId, integrations, canWrite }: { tenantId: string; integrations: Integration[]; canWrite: boolean }) {
+export function IntegrationsPanel({
+  tenantId,
+  integrations,
+  canWrite,
+}: {
+  tenantId: string
+  integrations: Integration[]
+  canWrite: boolean
+}) {
   const [provider, setProvider] = useState<Integration['provider']>('slack')
   const [label, setLabel] = useState('')
   const [secret, setSecret] = useState('')
@@ -27,7 +35,15 @@ export function IntegrationsPanel({ tenantId, integrations, canWrite }: { tenant
           className="inline-form"
           onSubmit={(event) => {
             event.preventDefault()
-            connect.mutate({ provider, label, secret }, { onSuccess: () => { setLabel(''); setSecret('') } })
+            connect.mutate(
+              { provider, label, secret },
+              {
+                onSuccess: () => {
+                  setLabel('')
+                  setSecret('')
+                },
+              },
+            )
           }}
         >
           <label>

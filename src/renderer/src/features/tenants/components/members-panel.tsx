@@ -14,7 +14,17 @@ interface Member {
   joinedAt: string
 }
 
-export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenantId: string; members: Member[]; actorRole: TenantRole | null; canWrite: boolean }) {
+export function MembersPanel({
+  tenantId,
+  members,
+  actorRole,
+  canWrite,
+}: {
+  tenantId: string
+  members: Member[]
+  actorRole: TenantRole | null
+  canWrite: boolean
+}) {
   const [email, setEmail] = useState('')
   const [role, setRole] = useState<TenantRole>('member')
   const [invitation, setInvitation] = useState<string | null>(null)
@@ -24,7 +34,11 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
   const error = problemOf(add.error ?? change.error ?? remove.error)
   const assignable = tenantRoles.filter((candidate) => actorRole !== null && mayAssignRole(actorRole, candidate))
   const roleSelect = (member: Member) => (
-    <select aria-label={`Role of ${member.email}`} value={member.role} onChange={(event) => change.mutate({ userId: member.userId, role: event.target.value as TenantRole })}>
+    <select
+      aria-label={`Role of ${member.email}`}
+      value={member.role}
+      onChange={(event) => change.mutate({ userId: member.userId, role: event.target.value as TenantRole })}
+    >
       {tenantRoles.map((candidate) => (
         <option key={candidate} disabled={candidate !== member.role && !assignable.includes(candidate)}>
           {candidate}
@@ -69,8 +83,8 @@ export function MembersPanel({ tenantId, members, actorRole, canWrite }: { tenan
       )}
       {invitation && (
         <p className="notice" role="status">
-          Invitation created. Nobody joins without accepting: a person with an account sees it under “Invitations for you” after signing in; a new
-          person accepts with this token (shown once, valid 7 days): <code className="secret">{invitation}</code>
+          Invitation created. Nobody joins without accepting: a person with an account sees it under “Invitations for you” after signing in;
+          a new person accepts with this token (shown once, valid 7 days): <code className="secret">{invitation}</code>
         </p>
       )}
       <ProblemMessage problem={error} />

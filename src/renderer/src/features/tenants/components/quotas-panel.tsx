@@ -11,13 +11,17 @@ import { QuotaStateBadge } from './quota-state-badge'
 export function QuotaBanner({ quotas }: { quotas: Quotas }) {
   if (quotas.state === 'ok') return null
   return (
-    <Banner tone="warning" title={quotas.state === 'ceiling_reached' ? 'AI paused: monthly token ceiling reached.' : 'AI paused: hourly call cap reached.'}>
+    <Banner
+      tone="warning"
+      title={quotas.state === 'ceiling_reached' ? 'AI paused: monthly token ceiling reached.' : 'AI paused: hourly call cap reached.'}
+    >
       {quotas.explanation} Resets {formatDateTime(quotas.state === 'ceiling_reached' ? quotas.month.resetsAt : quotas.hour.resetsAt)}.
     </Banner>
   )
 }
 
-export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; quotas: Quotas; operator: boolean }) {
+/** `canReset`: a platform operator may clear a tripped quota (an operator write, with its own reason). */
+export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; quotas: Quotas; canReset: boolean }) {
   const reset = useResetQuota(tenantId)
   const [reason, setReason] = useState('')
   const error = problemOf(reset.error)
@@ -31,14 +35,16 @@ export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; 
           <h3>Calls this hour {quotas.binding === 'velocity' && <span className="badge">binds</span>}</h3>
           <meter min={0} max={Math.max(1, quotas.velocityPerHour)} value={quotas.hour.calls} />
           <p>
-            {formatNumber(quotas.hour.calls)} of {formatNumber(quotas.velocityPerHour)} · {formatNumber(quotas.hour.remaining)} left · resets {formatDateTime(quotas.hour.resetsAt)}
+            {formatNumber(quotas.hour.calls)} of {formatNumber(quotas.velocityPerHour)} · {formatNumber(quotas.hour.remaining)} left ·
+            resets {formatDateTime(quotas.hour.resetsAt)}
           </p>
         </div>
         <div className="card">
           <h3>Tokens this month {quotas.binding === 'monthly_ceiling' && <span className="badge">binds</span>}</h3>
           <meter min={0} max={Math.max(1, quotas.monthlyTokenCeiling)} low={quotas.monthlyTokenCeiling * 0.8} value={quotas.month.tokens} />
           <p>
-            {formatCompact(quotas.month.tokens)} of {formatCompact(quotas.monthlyTokenCeiling)} · {formatCompact(quotas.month.remaining)} left · resets {formatDateTime(quotas.month.resetsAt)}
+            {formatCompact(quotas.month.tokens)} of {formatCompact(quotas.monthlyTokenCeiling)} · {formatCompact(quotas.month.remaining)}{' '}
+            left · resets {formatDateTime(quotas.month.resetsAt)}
           </p>
           <p className="muted">
             Recent rate {formatCompact(quotas.forecast.tokensPerDay)} tokens a day
@@ -46,7 +52,7 @@ export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; 
           </p>
         </div>
       </div>
-      {operator && quotas.state !== 'ok' && (
+      {canReset && quotas.state !== 'ok' && (
         <form
           className="inline-form"
           onSubmit={(event) => {
@@ -56,7 +62,14 @@ export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; 
         >
           <label>
             Reason for the reset
-            <input required minLength={3} maxLength={500} value={reason} onChange={(event) => setReason(event.target.value)} placeholder="SUP-77 approved one-off burst" />
+            <input
+              required
+              minLength={3}
+              maxLength={500}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              placeholder="SUP-77 approved one-off burst"
+            />
           </label>
           <button type="submit" className="primary" disabled={reset.isPending || reason.trim().length < 3}>
             Reset quota
@@ -72,7 +85,9 @@ export function QuotasPanel({ tenantId, quotas, operator }: { tenantId: string; 
           {quotas.trips.map((trip) => (
             <li key={trip.id}>
               <strong>{trip.kind === 'velocity' ? 'Velocity cap' : 'Monthly ceiling'}</strong> tripped {formatDateTime(trip.trippedAt)}
-              {trip.resetAt ? ` · reset ${formatDateTime(trip.resetAt)} by ${trip.resetByName ?? 'an operator'}: ${trip.resetReason ?? ''}` : ` · resets ${formatDateTime(trip.resetsAt)}`}
+              {trip.resetAt
+                ? ` · reset ${formatDateTime(trip.resetAt)} by ${trip.resetByName ?? 'an operator'}: ${trip.resetReason ?? ''}`
+                : ` · resets ${formatDateTime(trip.resetsAt)}`}
             </li>
           ))}
         </ul>

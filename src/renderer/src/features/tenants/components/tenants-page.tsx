@@ -4,15 +4,18 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation } from 'wouter'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
-import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
 import { formatCompact, formatPercent } from '@renderer/lib/format'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { useTenantView } from '@renderer/lib/tenant-view'
 import { directoryQuery, type TenantRow } from '../api/tenant-queries'
 import { QuotaStateBadge } from './quota-state-badge'
 
 const column = createColumnHelper<TenantRow>()
 
-export function TenantsPage({ operator }: { operator: boolean }) {
-  const reasons = useAccessReasons()
+export function TenantsPage() {
+  // Across tenants: an operator lists every tenant (audited, with a reason), anyone else their own.
+  const operator = useTenantView().via === 'operator'
+  const operatorCall = useOperatorCall()
   const [search, setSearch] = useState('')
   const [q, setQ] = useState('')
   const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
@@ -21,7 +24,7 @@ export function TenantsPage({ operator }: { operator: boolean }) {
     const timer = setTimeout(() => setQ(search.trim()), 250)
     return () => clearTimeout(timer)
   }, [search])
-  const query = useInfiniteQuery(directoryQuery(operator, q, operator ? () => reasons.ensureReason(crossTenantScope, 'the tenant directory') : null))
+  const query = useInfiniteQuery(directoryQuery(q, operator ? operatorCall : null))
   // Load every page in the background: sorting and searching then cover all tenants.
   useEffect(() => {
     if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage()
@@ -31,7 +34,9 @@ export function TenantsPage({ operator }: { operator: boolean }) {
     () => [
       column.accessor('name', { header: 'Tenant', cell: (info) => <strong>{info.getValue()}</strong> }),
       column.accessor('slug', { header: 'Slug', cell: (info) => <code>{info.getValue()}</code> }),
-      operator ? column.accessor('memberCount', { header: 'Members', cell: (info) => info.getValue() ?? '—' }) : column.accessor('role', { header: 'Your role', cell: (info) => info.getValue() ?? '—' }),
+      operator
+        ? column.accessor('memberCount', { header: 'Members', cell: (info) => info.getValue() ?? '—' })
+        : column.accessor('role', { header: 'Your role', cell: (info) => info.getValue() ?? '—' }),
       column.accessor((row) => (row.monthlyTokenCeiling ? (row.monthTokens ?? 0) / row.monthlyTokenCeiling : null), {
         id: 'usage',
         header: 'Tokens this month',
@@ -39,7 +44,8 @@ export function TenantsPage({ operator }: { operator: boolean }) {
           info.row.original.monthlyTokenCeiling ? (
             <span className="meter-cell">
               <meter min={0} max={1} low={0.8} high={0.95} optimum={0} value={Math.min(1, info.getValue() ?? 0)} />
-              {formatCompact(info.row.original.monthTokens ?? 0)} / {formatCompact(info.row.original.monthlyTokenCeiling)} ({formatPercent(info.getValue() ?? 0)})
+              {formatCompact(info.row.original.monthTokens ?? 0)} / {formatCompact(info.row.original.monthlyTokenCeiling)} (
+              {formatPercent(info.getValue() ?? 0)})
             </span>
           ) : (
             '—'
@@ -49,16 +55,34 @@ export function TenantsPage({ operator }: { operator: boolean }) {
     ],
     [operator],
   )
-  const table = useReactTable({ data: rows, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() })
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  })
   const scroller = useRef<HTMLDivElement>(null)
   const tableRows = table.getRowModel().rows
-  const virtualizer = useVirtualizer({ count: tableRows.length, getScrollElement: () => scroller.current, estimateSize: () => 44, overscan: 12 })
+  const virtualizer = useVirtualizer({
+    count: tableRows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 44,
+    overscan: 12,
+  })
 
   return (
     <section className="page">
       <header className="page-header">
         <h1>Tenants</h1>
-        <input type="search" aria-label="Search tenants" placeholder="Search by name or slug" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <input
+          type="search"
+          aria-label="Search tenants"
+          placeholder="Search by name or slug"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
         <span className="muted" aria-live="polite">
           {rows.length} tenant{rows.length === 1 ? '' : 's'}
           {query.hasNextPage ? ' (loading more…)' : ''}
@@ -76,7 +100,9 @@ export function TenantsPage({ operator }: { operator: boolean }) {
                 type="button"
                 role="columnheader"
                 className="cell"
-                aria-sort={header.column.getIsSorted() === 'asc' ? 'ascending' : header.column.getIsSorted() === 'desc' ? 'descending' : 'none'}
+                aria-sort={
+                  header.column.getIsSorted() === 'asc' ? 'ascending' : header.column.getIsSorted() === 'desc' ? 'descending' : 'none'
+                }
                 onClick={header.column.getToggleSortingHandler()}
               >
                 {flexRender(header.column.columnDef.header, header.getContext())}

@@ -2,41 +2,33 @@ import { useQuery } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
-import { crossTenantScope, useAccessReasons } from '@renderer/features/access/access-reason'
-import { call } from '@renderer/lib/bridge'
 import { formatCompact, formatDateTime, formatPercent } from '@renderer/lib/format'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { usageQuery, usageRanges, type UsageRange } from '../api/usage-queries'
 
-const ranges = { '48h': { bucket: 'hour', days: 2 }, '7d': { bucket: 'hour', days: 7 }, '30d': { bucket: 'day', days: 30 }, '90d': { bucket: 'day', days: 90 } } as const
 const palette = ['#2f6feb', '#d4453f', '#2da44e', '#bf8700', '#8250df', '#1b7c83', '#cf222e', '#57606a', '#9a6700']
 
 export function UsagePage() {
-  const reasons = useAccessReasons()
-  const [range, setRange] = useState<keyof typeof ranges>('30d')
+  const [range, setRange] = useState<UsageRange>('30d')
   const [measure, setMeasure] = useState<'tokens' | 'calls'>('tokens')
-  const { bucket, days } = ranges[range]
-  const usage = useQuery({
-    queryKey: ['usage', range],
-    queryFn: async () => {
-      const bucketMillis = bucket === 'hour' ? 3_600_000 : 86_400_000
-      const to = new Date(Math.ceil((Date.now() + 1) / bucketMillis) * bucketMillis)
-      const from = new Date(to.getTime() - days * 86_400_000)
-      return call('adminUsage', { bucket, from: from.toISOString(), to: to.toISOString(), top: 8 }, { accessReason: await reasons.ensureReason(crossTenantScope, 'AI usage across tenants') })
-    },
-  })
+  const { bucket } = usageRanges[range]
+  const operatorCall = useOperatorCall()
+  const usage = useQuery(usageQuery(range, operatorCall))
+  const answer = usage.data
   const chartData = useMemo(
     () =>
-      usage.data?.buckets.map((at, index) => ({
+      answer?.buckets.map((at, index) => ({
         at,
-        ...Object.fromEntries(usage.data!.series.map((series) => [series.tenantName, series[measure][index] ?? 0])),
+        ...Object.fromEntries(answer.series.map((series) => [series.tenantName, series[measure][index] ?? 0])),
       })) ?? [],
-    [usage.data, measure],
+    [answer, measure],
   )
   return (
     <section className="page">
       <header className="page-header">
         <h1>AI usage</h1>
         <div role="group" aria-label="Range" className="segmented">
-          {(Object.keys(ranges) as Array<keyof typeof ranges>).map((name) => (
+          {(Object.keys(usageRanges) as UsageRange[]).map((name) => (
             <button key={name} type="button" aria-pressed={range === name} onClick={() => setRange(name)}>
               {name}
             </button>
@@ -56,7 +48,8 @@ export function UsagePage() {
       {usage.data && (
         <>
           <p className="muted">
-            {formatCompact(usage.data.totals.tokens)} tokens in {formatCompact(usage.data.totals.calls)} calls, {bucket === 'hour' ? 'per hour' : 'per day'}, top tenants stacked.
+            {formatCompact(usage.data.totals.tokens)} tokens in {formatCompact(usage.data.totals.calls)} calls,{' '}
+            {bucket === 'hour' ? 'per hour' : 'per day'}, top tenants stacked.
           </p>
           {usage.data.totals.calls === 0 ? (
             <EmptyState title="No AI usage in this range." />
@@ -65,12 +58,28 @@ export function UsagePage() {
               <ResponsiveContainer width="100%" height={320}>
                 <AreaChart data={chartData}>
                   <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-                  <XAxis dataKey="at" tickFormatter={(value: string) => (bucket === 'hour' ? value.slice(11, 16) : value.slice(5, 10))} minTickGap={24} />
+                  <XAxis
+                    dataKey="at"
+                    tickFormatter={(value: string) => (bucket === 'hour' ? value.slice(11, 16) : value.slice(5, 10))}
+                    minTickGap={24}
+                  />
                   <YAxis tickFormatter={(value: number) => formatCompact(value)} width={60} />
-                  <Tooltip labelFormatter={(value) => formatDateTime(String(value))} formatter={(value) => formatCompact(Number(value))} />
+                  <Tooltip
+                    labelFormatter={(label) => formatDateTime(typeof label === 'string' ? label : null)}
+                    formatter={(value) => formatCompact(Number(value))}
+                  />
                   <Legend />
                   {usage.data.series.map((series, index) => (
-                    <Area key={series.tenantId ?? 'other'} type="monotone" dataKey={series.tenantName} stackId="usage" stroke={palette[index % palette.length]} fill={palette[index % palette.length]} fillOpacity={0.5} isAnimationActive={false} />
+                    <Area
+                      key={series.tenantId ?? 'other'}
+                      type="monotone"
+                      dataKey={series.tenantName}
+                      stackId="usage"
+                      stroke={palette[index % palette.length]}
+                      fill={palette[index % palette.length]}
+                      fillOpacity={0.5}
+                      isAnimationActive={false}
+                    />
                   ))}
                 </AreaChart>
               </ResponsiveContainer>
@@ -112,7 +121,8 @@ export function UsagePage() {
                 <ul className="timeline">
                   {usage.data.trips.map((trip) => (
                     <li key={trip.id}>
-                      <time>{formatDateTime(trip.trippedAt)}</time> <strong>{trip.tenantName}</strong> {trip.kind === 'velocity' ? 'velocity cap' : 'monthly ceiling'}
+                      <time>{formatDateTime(trip.trippedAt)}</time> <strong>{trip.tenantName}</strong>{' '}
+                      {trip.kind === 'velocity' ? 'velocity cap' : 'monthly ceiling'}
                       {trip.resetAt ? ` · reset: ${trip.resetReason ?? ''}` : ''}
                     </li>
                   ))}

@@ -1,18 +1,13 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
-import { call } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
-import { crossTenantScope, useAccessReasons } from './access-reason'
+import { useOperatorCall } from '@renderer/lib/operator-call'
+import { accessLogQuery } from '../api/access-log-queries'
 
 export function AccessLogPage() {
-  const reasons = useAccessReasons()
-  const log = useInfiniteQuery({
-    queryKey: ['access-log'],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) => call('adminAccessLog', { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }, { accessReason: await reasons.ensureReason(crossTenantScope, 'the operator access log') }),
-    getNextPageParam: (last) => last.nextCursor,
-  })
+  const operatorCall = useOperatorCall()
+  const log = useInfiniteQuery(accessLogQuery(operatorCall))
   const items = useMemo(() => log.data?.pages.flatMap((page) => page.items) ?? [], [log.data])
   return (
     <section className="page">

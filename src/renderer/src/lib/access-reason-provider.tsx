@@ -1,20 +1,11 @@
 /**
- * Access reasons: before an operator reads tenant data the console asks why (a ticket or free
- * text), remembers the answer per tenant (and for cross-tenant views) for this session only, and
- * sends it with every operator read. The tenant sees it in its audit log.
+ * Asks the operator why, in a dialog, when an operator call needs a reason for a scope that has
+ * none yet; keeps the answers for this session only (the app remounts it at each sign-in).
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react'
+import { accessReasonMaxLength, accessReasonSchema } from '@shared/access-reason'
 import { Dialog } from '@renderer/components/ui/dialog'
-
-export const crossTenantScope = 'all-tenants'
-
-interface AccessReasons {
-  reasonFor(scope: string): string | null
-  /** The reason for `scope`, asking the operator first when there is none yet. */
-  ensureReason(scope: string, what: string): Promise<string>
-}
-
-const AccessReasonContext = createContext<AccessReasons | null>(null)
+import { AccessReasonContext, crossTenantScope, type AccessReasons } from './access-reasons'
 
 export function AccessReasonProvider({ children }: { children: ReactNode }) {
   const [reasons, setReasons] = useState<Record<string, string>>({})
@@ -47,8 +38,8 @@ export function AccessReasonProvider({ children }: { children: ReactNode }) {
     setRequest(null)
   }
 
-  const value = useMemo(() => ({ reasonFor, ensureReason }), [reasonFor, ensureReason])
-  const valid = draft.trim().length >= 3 && draft.trim().length <= 500
+  const value = useMemo((): AccessReasons => ({ reasonFor, ensureReason }), [reasonFor, ensureReason])
+  const valid = accessReasonSchema.safeParse(draft).success
   return (
     <AccessReasonContext.Provider value={value}>
       {children}
@@ -60,11 +51,18 @@ export function AccessReasonProvider({ children }: { children: ReactNode }) {
           }}
         >
           <p className="muted">
-            You are about to read {request?.what}. Your reason is written into the audit log of every tenant you look at, and the tenant can see it.
+            You are about to read {request?.what}. Your reason is written into the audit log of every tenant you look at, and the tenant can
+            see it.
           </p>
           <label>
             Reason (ticket or short note)
-            <input autoFocus value={draft} onChange={(event) => setDraft(event.target.value)} placeholder="SUP-1234 customer asked about missing invoices" maxLength={500} />
+            <input
+              autoFocus
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              placeholder="SUP-1234 customer asked about missing invoices"
+              maxLength={accessReasonMaxLength}
+            />
           </label>
           <div className="actions">
             <button type="button" onClick={() => settle(null)}>
@@ -78,10 +76,4 @@ export function AccessReasonProvider({ children }: { children: ReactNode }) {
       </Dialog>
     </AccessReasonContext.Provider>
   )
-}
-
-export function useAccessReasons(): AccessReasons {
-  const context = useContext(AccessReasonContext)
-  if (!context) throw new Error('useAccessReasons outside AccessReasonProvider')
-  return context
 }
