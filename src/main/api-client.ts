@@ -7,14 +7,7 @@
  * token would look like token theft to the backend, which would revoke the session.
  */
 import { accessReasonHeader, encodeAccessReason } from '@shared/access-reason.js'
-import {
-  apiBasePath,
-  operations,
-  stateChangingMethods,
-  type OperationDefinition,
-  type OperationName,
-  type Session,
-} from '@shared/contract.js'
+import { apiBasePath, fillPath, operations, stateChangingMethods, type OperationDefinition, type OperationName, type Session } from '@shared/contract.js'
 import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
 import type { SessionStore } from './credential-store.js'
 
@@ -52,10 +45,10 @@ export function buildRequest(
   input: Record<string, unknown>,
 ): { path: string; query: URLSearchParams; body: Record<string, unknown> | null } {
   const remaining = { ...input }
-  const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+  const path = fillPath(definition.path, (name) => {
     const value = remaining[name]
     delete remaining[name]
-    return encodeURIComponent(String(value))
+    return encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))
   })
   const query = new URLSearchParams()
   if (definition.method === 'GET' || definition.method === 'DELETE') {

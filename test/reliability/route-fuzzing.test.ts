@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { operations, type OperationDefinition } from '../../src/shared/contract.js'
+import { fillPath, operations, type OperationDefinition } from '../../src/shared/contract.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { ApiClient, createUser, useTestServer } from '../support/test-server.js'
 
@@ -100,7 +100,7 @@ describe('fuzzing every route', () => {
           fc.boolean(),
           fc.boolean(),
           async (input, realTenant, rawProto) => {
-            const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, parameter: string) => {
+            const path = fillPath(definition.path, (parameter) => {
               if (parameter === 'tenantId' && realTenant) return tenantId
               const value = input[parameter]
               delete input[parameter]

@@ -6,7 +6,7 @@
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { operations, type OperationDefinition, type OperationName } from '../../src/shared/contract.js'
+import { fillPath, operations, pathParameterNames, type OperationDefinition, type OperationName } from '../../src/shared/contract.js'
 import { openApiPath } from '../../src/server/openapi/openapi-document.js'
 import type { ApiAnswer } from './test-server.js'
 
@@ -53,10 +53,6 @@ const documentId = 'https://limena.invalid/openapi.json'
 
 function pointer(segments: string[]): string {
   return segments.map((segment) => `/${encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1'))}`).join('')
-}
-
-function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
 }
 
 /** A query or header value is text; its schema may say integer or number. */
@@ -209,7 +205,7 @@ export function requestOf(
 ): { method: string; path: string; body?: Record<string, unknown> } {
   const definition = operations[name] as OperationDefinition
   const pathNames = pathParameterNames(definition.path)
-  const path = definition.path.replace(/:([A-Za-z]+)/g, (_match, parameter: string) => encodeURIComponent(String(input[parameter])))
+  const path = fillPath(definition.path, (parameter) => encodeURIComponent(textOf(input[parameter])))
   const rest = Object.entries(input).filter(([field, value]) => !pathNames.includes(field) && value !== undefined)
   if (definition.method === 'GET' || definition.method === 'DELETE') {
     const query = new URLSearchParams(rest.map(([field, value]): [string, string] => [field, String(value)])).toString()

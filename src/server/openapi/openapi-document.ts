@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod'
 import { accessReasonMaxLength, accessReasonMinLength } from '@shared/access-reason.js'
-import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName } from '@shared/contract.js'
+import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName, fillPath, pathParameterNames, takesBody } from '@shared/contract.js'
 import { permissionMatrix } from '@shared/permissions.js'
 import { problemSchema } from '@shared/problem.js'
 import { csrfCookieName, refreshCookieName, refreshCookiePath, refreshTokenLifetimeMillis } from '../auth/session-cookies.js'
@@ -19,11 +19,7 @@ import { jsonSchemaOf, type JsonSchema } from './json-schema.js'
 import { problemResponsesOf, type OperationShape } from './problem-responses.js'
 
 export function openApiPath(path: string): string {
-  return path.replace(/:([A-Za-z]+)/g, '{$1}')
-}
-
-function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
+  return fillPath(path, (name) => `{${name}}`)
 }
 
 /**
@@ -177,7 +173,7 @@ function describeOperation(name: OperationName, definition: OperationDefinition)
   parameters.push(...csrfParameters(definition))
 
   let requestBody: JsonSchema | undefined
-  if (!readsQuery && inputFields.length) {
+  if (takesBody(definition)) {
     const bodySchema: JsonSchema = {
       ...inputSchema,
       properties: Object.fromEntries(inputFields.map((field) => [field, inputProperties[field]])),

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import {
   apiBasePath,
   operations,
+  pathParameterNames,
   stateChangingMethods,
   type OperationAccess,
   type OperationDefinition,
@@ -98,7 +99,7 @@ describe('GET /api/v1/openapi.json', () => {
       } else {
         expect(csrfHeader, name).toBeUndefined()
       }
-      const pathNames = [...definition.path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!)
+      const pathNames = pathParameterNames(definition.path)
       const fields = Object.keys((definition.input as unknown as { shape: Record<string, unknown> }).shape).filter(
         (field) => !pathNames.includes(field),
       )

@@ -4,6 +4,7 @@ import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { accessLogQuery } from '../api/access-log-queries'
+import { auditActionLabel } from '@shared/audit-actions'
 
 export function AccessLogPage() {
   const operatorCall = useOperatorCall()
@@ -36,7 +37,7 @@ export function AccessLogPage() {
                 <td>{item.operator.name ?? item.operator.id}</td>
                 <td>{item.tenantName ?? item.tenantId}</td>
                 <td>
-                  <code>{item.action}</code> {item.what}
+                  <span title={item.action}>{auditActionLabel(item.action)}</span>: {item.what}
                 </td>
                 <td>{item.reason}</td>
               </tr>

@@ -4,6 +4,7 @@ import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { useTenantView } from '@renderer/lib/tenant-view'
 import { auditRouteOf, previousEventsQuery } from '../api/audit-queries'
+import { auditActionLabel } from '@shared/audit-actions'
 
 /** The chain link of an event: its prevHash must be the hash of the tenant's previous event. */
 export function linkStatus(item: AuditLogItem, neighbours: AuditLogItem[]): 'verified' | 'broken' | 'unknown' {
@@ -46,7 +47,7 @@ export function AuditDrawer({
     <aside className="drawer" aria-label="Audit event" role="complementary">
       <header>
         <h2>
-          <code>{item.action}</code>
+          {auditActionLabel(item.action)} <code>{item.action}</code>
         </h2>
         <button type="button" onClick={onClose} aria-label="Close event details">
           ×

@@ -10,6 +10,7 @@ import { useTenantView } from '@renderer/lib/tenant-view'
 import { auditPagesQuery, auditReasonScope, auditRouteOf, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
 import { AuditDrawer } from './audit-drawer'
 import { ExportButton } from './export-button'
+import { auditActionFilters, auditActionLabel } from '@shared/audit-actions'
 
 const filterNames = ['tenantId', 'actorId', 'action', 'from', 'to', 'q'] as const
 
@@ -89,10 +90,18 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
         <label>
           Action
           <input
+            list="audit-action-catalogue"
             value={draft.action ?? ''}
             onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })}
             placeholder="auth.* or api_key.created"
           />
+          <datalist id="audit-action-catalogue">
+            {auditActionFilters.map((filter) => (
+              <option key={filter} value={filter}>
+                {filter.endsWith('.*') ? `every ${filter.slice(0, -2)} event` : auditActionLabel(filter)}
+              </option>
+            ))}
+          </datalist>
         </label>
         <label>
           Actor id
@@ -147,8 +156,8 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
                   onClick={() => setSelected(item)}
                 >
                   <span className="audit-time">{formatDateTime(item.at)}</span>
-                  <span className="audit-action">
-                    <code>{item.action}</code>
+                  <span className="audit-action" title={item.action}>
+                    {auditActionLabel(item.action)}
                   </span>
                   <span>
                     <strong>{item.actor.name ?? item.actor.type}</strong>
