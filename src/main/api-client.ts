@@ -7,7 +7,15 @@
  * token would look like token theft to the backend, which would revoke the session.
  */
 import { accessReasonHeader, encodeAccessReason } from '@shared/access-reason.js'
-import { apiBasePath, fillPath, operations, stateChangingMethods, type OperationDefinition, type OperationName, type Session } from '@shared/contract.js'
+import {
+  apiBasePath,
+  fillPath,
+  operations,
+  stateChangingMethods,
+  type OperationDefinition,
+  type OperationName,
+  type Session,
+} from '@shared/contract.js'
 import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
 import type { SessionStore } from './credential-store.js'
 

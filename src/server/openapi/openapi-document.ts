@@ -10,7 +10,16 @@
  */
 import type { z } from 'zod'
 import { accessReasonMaxLength, accessReasonMinLength } from '@shared/access-reason.js'
-import { apiBasePath, operations, stateChangingMethods, type OperationDefinition, type OperationName, fillPath, pathParameterNames, takesBody } from '@shared/contract.js'
+import {
+  apiBasePath,
+  operations,
+  stateChangingMethods,
+  type OperationDefinition,
+  type OperationName,
+  fillPath,
+  pathParameterNames,
+  takesBody,
+} from '@shared/contract.js'
 import { permissionMatrix } from '@shared/permissions.js'
 import { problemSchema } from '@shared/problem.js'
 import { csrfCookieName, refreshCookieName, refreshCookiePath, refreshTokenLifetimeMillis } from '../auth/session-cookies.js'
