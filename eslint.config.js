@@ -20,10 +20,18 @@ const above = {
   domain: 'cli/',
 }
 const composition = '(app|backend|server-dependencies|http-server|embedded)\\.js$'
+/** Raw IPC only in the two wrappers (the preload bridge, main's index); repeated wherever no-restricted-imports is set again. */
+const ipcOnlyInWrappers = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'IPC goes through the preload bridge and main’s rpc router only',
+}
+
 const layerRule = (forbidden, layer) => ({
   'no-restricted-imports': [
     'error',
     {
+      paths: [ipcOnlyInWrappers],
       patterns: [
         {
           regex: `^\\.\\.?/(\\.\\./)*(${forbidden})`,
@@ -143,13 +151,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'electron',
-              importNames: ['ipcMain', 'ipcRenderer'],
-              message: 'IPC goes through the preload bridge and main’s rpc router only',
-            },
-          ],
+          paths: [ipcOnlyInWrappers],
         },
       ],
     },
@@ -162,13 +164,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'electron',
-              importNames: ['ipcMain', 'ipcRenderer'],
-              message: 'IPC goes through the preload bridge and main’s rpc router only',
-            },
-          ],
+          paths: [ipcOnlyInWrappers],
           patterns: [
             {
               regex: '^\\.\\./server/(?!embedded\\.js$|platform/)',

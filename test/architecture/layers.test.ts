@@ -52,6 +52,16 @@ describe('layers, enforced by lint', () => {
   }
 })
 
+describe('raw IPC', () => {
+  it('stays in the two wrappers, in every layer', async () => {
+    for (const file of ['src/server/db/fixture.ts', 'src/server/members/fixture.ts', 'src/main/fixture.ts']) {
+      expect(await restrictedImports(file, "import { ipcMain } from 'electron'"), file).toEqual([
+        expect.stringMatching(/IPC goes through the preload bridge/),
+      ])
+    }
+  })
+})
+
 describe('the seam between Electron main and the backend', () => {
   it('lets main import the embedded backend and the platform services only', async () => {
     expect(await restrictedImports('src/main/fixture.ts', "import { x } from '../server/embedded.js'")).toEqual([])
