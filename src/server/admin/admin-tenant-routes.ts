@@ -24,6 +24,7 @@ import { quotaState } from '../quotas/quota-explanation.js'
 import { quotaAnswer } from '../quotas/quota-routes.js'
 import { insertDefaultQuota, insertTenant, tenantToApi } from '../tenants/tenant-repository.js'
 import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
+import { apiKeySummary } from '../api-keys/api-key-routes.js'
 
 const directoryCursorScope = 'admin-tenants'
 
@@ -114,14 +115,7 @@ export const adminTenantHandlers = {
       const detail = {
         tenant: directoryRowToApi(row),
         members: (await listMembers(client, input.tenantId)).map(memberToApi),
-        apiKeys: (await listApiKeys(client, input.tenantId)).map((key) => ({
-          id: key.id,
-          name: key.name,
-          prefix: key.prefix,
-          scopes: key.scopes as never,
-          createdAt: key.created_at.toISOString(),
-          lastUsedAt: key.last_used_at?.toISOString() ?? null,
-        })),
+        apiKeys: (await listApiKeys(client, input.tenantId)).map(apiKeySummary),
         integrations: (await listIntegrations(client, input.tenantId)).map(integrationToApi),
         quotas: await quotaAnswer(client, input.tenantId),
       }

@@ -11,7 +11,8 @@ import type { DomainHandlers } from '../http/operation-context.js'
 import { generateApiKey } from './api-key-format.js'
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from './api-key-repository.js'
 
-function summary(row: ApiKeyRow) {
+/** A key as listings show it: prefix, name, scopes, dates; never the key or its hash. */
+export function apiKeySummary(row: ApiKeyRow) {
   return {
     id: row.id,
     name: row.name,
@@ -24,7 +25,7 @@ function summary(row: ApiKeyRow) {
 
 export const apiKeyHandlers = {
   async listApiKeys({ tenant }) {
-    return { items: (await listApiKeys(tenant.client, tenant.id)).map(summary) }
+    return { items: (await listApiKeys(tenant.client, tenant.id)).map(apiKeySummary) }
   },
 
   async createApiKey({ tenant, principal, meta }, input) {
