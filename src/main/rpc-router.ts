@@ -46,14 +46,10 @@ const problem = (status: number, type: string, title: string, detail: string, er
   problem: { type, title, status, detail, ...(errors ? { errors } : {}) },
 })
 
+/** A 400 whose detail names each field and what is wrong with it, so a form can say which box to fix. */
 function validationProblem(issues: Array<{ path: PropertyKey[]; message: string }>): RouteResult {
-  return problem(
-    400,
-    problemTypes.validation,
-    'Invalid input',
-    'the input does not match the operation',
-    issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
-  )
+  const errors = issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }))
+  return problem(400, problemTypes.validation, 'Invalid input', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors)
 }
 
 export function createRpcRouter(options: RpcRouterOptions) {
@@ -68,6 +64,45 @@ export function createRpcRouter(options: RpcRouterOptions) {
     const current = await status()
     options.emit('session-changed', current)
     return current
+  }
+
+  /** Downloads a CSV operation into the file the user picks, reporting progress; a cancelled export leaves no file. */
+  async function exportToFile(
+    operation: OperationName,
+    input: Record<string, unknown>,
+    accessReason: string | undefined,
+    fileStem: string,
+  ): Promise<RouteResult> {
+    const client = await options.connections.activeClient()
+    if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
+    const exportId = randomUUID()
+    const path = await options.chooseSavePath(`${fileStem}-${new Date().toISOString().slice(0, 10)}.csv`)
+    if (!path) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
+    const controller = new AbortController()
+    exports.set(exportId, controller)
+    try {
+      const download = await client.download(operation, input, { accessReason, signal: controller.signal })
+      if (!download.ok) return download
+      const result = await writeCsvStream(download.value, path, {
+        signal: controller.signal,
+        onProgress: (progress) => options.emit('export-progress', { exportId, ...progress }),
+      })
+      return {
+        ok: true,
+        value: {
+          exportId,
+          path: result.outcome === 'done' ? path : null,
+          rows: result.rows,
+          bytes: result.bytes,
+          outcome: result.outcome,
+        },
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
+      throw error
+    } finally {
+      exports.delete(exportId)
+    }
   }
 
   const local: { [Name in LocalOperationName]: (input: never, accessReason?: string) => Promise<RouteResult> } = {
@@ -114,37 +149,15 @@ export function createRpcRouter(options: RpcRouterOptions) {
       return { ok: true, value: await statusChanged() }
     },
     exportAuditCsv: async (input: { tenantId?: string }, accessReason?: string) => {
-      const client = await options.connections.activeClient()
-      if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
-      const exportId = randomUUID()
-      const path = await options.chooseSavePath(`audit-${input.tenantId ?? 'all-tenants'}-${new Date().toISOString().slice(0, 10)}.csv`)
-      if (!path) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
-      const controller = new AbortController()
-      exports.set(exportId, controller)
-      try {
-        const operation: OperationName = input.tenantId && !accessReason ? 'exportAuditLogs' : 'adminExportAuditLogs'
-        const download = await client.download(operation, input, { accessReason, signal: controller.signal })
-        if (!download.ok) return download
-        const result = await writeCsvStream(download.value, path, {
-          signal: controller.signal,
-          onProgress: (progress) => options.emit('export-progress', { exportId, ...progress }),
-        })
-        return {
-          ok: true,
-          value: {
-            exportId,
-            path: result.outcome === 'done' ? path : null,
-            rows: result.rows,
-            bytes: result.bytes,
-            outcome: result.outcome,
-          },
-        }
-      } catch (error) {
-        if (controller.signal.aborted) return { ok: true, value: { exportId, path: null, rows: 0, bytes: 0, outcome: 'cancelled' } }
-        throw error
-      } finally {
-        exports.delete(exportId)
-      }
+      const operation: OperationName = input.tenantId && !accessReason ? 'exportAuditLogs' : 'adminExportAuditLogs'
+      return exportToFile(operation, input, accessReason, `audit-${input.tenantId ?? 'all-tenants'}`)
+    },
+    exportPlatformAuditCsv: async (input: Record<string, unknown>, accessReason?: string) => {
+      if (!accessReason)
+        return problem(400, problemTypes.validation, 'Invalid input', 'accessReason: operators say why they export', [
+          { path: 'accessReason', message: 'required' },
+        ])
+      return exportToFile('adminExportPlatformAuditLog', input, accessReason, 'platform-audit')
     },
     cancelExport: async (input: { exportId: string }) => {
       const controller = exports.get(input.exportId)

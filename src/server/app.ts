@@ -8,6 +8,7 @@ import express, { type Express } from 'express'
 import { apiBasePath } from '@shared/contract.js'
 import { apiKeyHandlers } from './api-keys/api-key-routes.js'
 import { adminAuditHandlers } from './admin/admin-audit-routes.js'
+import { adminPlatformAuditHandlers } from './admin/admin-platform-audit-routes.js'
 import { adminPostureHandlers } from './admin/admin-posture-routes.js'
 import { adminQuotaHandlers } from './admin/admin-quota-routes.js'
 import { adminTenantHandlers } from './admin/admin-tenant-routes.js'
@@ -28,6 +29,7 @@ import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
 import { openApiHandlers } from './openapi/openapi-routes.js'
 import { quotaHandlers } from './quotas/quota-routes.js'
+import { tenantLookupHandlers } from './tenants/tenant-lookup.js'
 import { tenantHandlers } from './tenants/tenant-routes.js'
 
 export type AppDependencies = ServerDependencies
@@ -38,6 +40,7 @@ export const jsonBodyLimit = '100kb'
 export const operationHandlers = {
   ...authHandlers,
   ...tenantHandlers,
+  ...tenantLookupHandlers,
   ...memberHandlers,
   ...apiKeyHandlers,
   ...integrationHandlers,
@@ -45,6 +48,7 @@ export const operationHandlers = {
   ...quotaHandlers,
   ...adminTenantHandlers,
   ...adminAuditHandlers,
+  ...adminPlatformAuditHandlers,
   ...adminUsageHandlers,
   ...adminQuotaHandlers,
   ...adminPostureHandlers,

@@ -69,3 +69,29 @@ export function isAuditActionFilter(value: string): boolean {
 export function auditActionLabel(action: string): string {
   return isAuditAction(action) ? auditActions[action].label : action
 }
+
+/**
+ * The platform audit log's actions: operators' reads of data about the platform rather than any
+ * one tenant's content (the directory of tenant names and counters, usage across tenants, the
+ * posture, the access log, this log itself). Each read is one row there, not one per tenant.
+ */
+export const platformAuditActions = {
+  'platform.directory_read': { label: 'Read the tenant directory' },
+  'platform.tenant_lookup': { label: 'Looked up a tenant by id or slug' },
+  'platform.usage_read': { label: 'Read usage across tenants' },
+  'platform.posture_read': { label: 'Read the security posture' },
+  'platform.access_log_read': { label: 'Read the operator access log' },
+  'platform.audit_log_read': { label: 'Read the platform audit log' },
+  'platform.audit_log_exported': { label: 'Exported the platform audit log' },
+} as const satisfies Record<string, { label: string }>
+
+export type PlatformAuditAction = keyof typeof platformAuditActions
+
+export const platformAuditActionNames = Object.keys(platformAuditActions) as [PlatformAuditAction, ...PlatformAuditAction[]]
+
+export function platformAuditActionLabel(action: string): string {
+  return Object.hasOwn(platformAuditActions, action) ? platformAuditActions[action as PlatformAuditAction].label : action
+}
+
+/** The tenant log's actions that record an operator's access (hidden by the explorer unless asked for). */
+export const operatorAccessActions = ['operator.read', 'operator.write'] as const satisfies readonly AuditAction[]

@@ -45,6 +45,15 @@ const signInFields = operations.login.input
  */
 const exportFilters = operations.adminExportAuditLogs.input
 
+/** What an export to a file came to: where, how much, or that it was cancelled (no file left behind). */
+const exportResultSchema = z.object({
+  exportId: z.string(),
+  path: z.string().nullable(),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  outcome: z.enum(['done', 'cancelled']),
+})
+
 /** Operations main performs itself; the renderer calls them exactly like HTTP ones. */
 export const localOperations = {
   sessionStatus: { input: z.object({}).strict(), output: sessionStatusSchema },
@@ -65,14 +74,10 @@ export const localOperations = {
     input: exportFilters,
     /** With a reason main reads through the operator route; without one, through the tenant route. */
     accessReason: 'optional',
-    output: z.object({
-      exportId: z.string(),
-      path: z.string().nullable(),
-      rows: z.number().int(),
-      bytes: z.number().int(),
-      outcome: z.enum(['done', 'cancelled']),
-    }),
+    output: exportResultSchema,
   },
+  /** The platform audit log as CSV (operators only: the reason is required). */
+  exportPlatformAuditCsv: { input: operations.adminExportPlatformAuditLog.input, accessReason: 'required', output: exportResultSchema },
   cancelExport: { input: z.object({ exportId: z.string().min(1).max(100) }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const
 
@@ -105,8 +110,16 @@ export type ReasonOptionalOperationName = {
   [Name in LocalOperationName]: (typeof localOperations)[Name] extends { accessReason: 'optional' } ? Name : never
 }[LocalOperationName]
 
+/** Main's own operations for operators only: they cannot be called without an access reason. */
+export type ReasonRequiredLocalOperationName = {
+  [Name in LocalOperationName]: (typeof localOperations)[Name] extends { accessReason: 'required' } ? Name : never
+}[LocalOperationName]
+
+/** Every operation that cannot be called without an access reason. */
+export type ReasonRequiredOperationName = OperatorOperationName | ReasonRequiredLocalOperationName
+
 /** Every operation an access reason may travel with. */
-export type ReasonedOperationName = OperatorOperationName | ReasonOptionalOperationName
+export type ReasonedOperationName = ReasonRequiredOperationName | ReasonOptionalOperationName
 
 export interface OperatorCallOptions {
   /** Why the operator looks: lands in the audit log of every tenant the operation reads or writes. */
@@ -117,14 +130,14 @@ export interface OperatorCallOptions {
  * The options of a call: an operator operation requires its access reason, an export may take
  * one, and every other operation takes none (a reason sent to a tenant route would be lost).
  */
-export type CallOptions<Name extends BridgeOperationName> = Name extends OperatorOperationName
+export type CallOptions<Name extends BridgeOperationName> = Name extends ReasonRequiredOperationName
   ? OperatorCallOptions
   : Name extends ReasonOptionalOperationName
     ? Partial<OperatorCallOptions>
     : { accessReason?: never }
 
 /** The options argument of `call`: required for operator operations, optional for the others. */
-export type CallOptionsArgs<Name extends BridgeOperationName> = Name extends OperatorOperationName
+export type CallOptionsArgs<Name extends BridgeOperationName> = Name extends ReasonRequiredOperationName
   ? [options: CallOptions<Name>]
   : [options?: CallOptions<Name>]
 

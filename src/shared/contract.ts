@@ -8,7 +8,7 @@
  * Input is one flat object: path parameters, plus the query string (GET) or the JSON body.
  */
 import { z } from 'zod'
-import { auditActionFilters } from './audit-actions.js'
+import { auditActionFilters, platformAuditActionNames } from './audit-actions.js'
 import { apiKeyScopes, tenantRoles, type TenantAction } from './permissions.js'
 
 export { accessReasonHeader, accessReasonSchema, decodeAccessReason, encodeAccessReason } from './access-reason.js'
@@ -217,9 +217,66 @@ export const auditFiltersSchema = z.object({
   from: isoInstant.optional(),
   to: isoInstant.optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** The `target.id` of the events (an API key's, a member's, an integration's id…). */
+  targetId: z.string().trim().min(1).max(200).optional(),
+  /** `exclude` leaves out operators' access rows (operator.read, operator.write): the noise of support work. */
+  operatorAccess: z.enum(['include', 'exclude']).default('include'),
 })
 export type AuditFilters = z.infer<typeof auditFiltersSchema>
-export const auditPageSchema = z.object({ items: z.array(auditLogItemSchema), nextCursor: z.string().nullable() })
+
+/** Counts stop at this many rows: past it a list says "more than 10,000", not a number it did not count. */
+export const auditCountLimit = 10_000
+/** A count of rows up to auditCountLimit: `exact` is false when there are more than `value`. */
+const boundedCountSchema = z.object({ value: z.number().int(), exact: z.boolean() })
+export type BoundedCount = z.infer<typeof boundedCountSchema>
+export const auditPageSchema = z.object({
+  items: z.array(auditLogItemSchema),
+  nextCursor: z.string().nullable(),
+  /**
+   * On the first page only (no cursor), else null: the rows matching every filter, and the
+   * operators' access rows among those matching every filter but `operatorAccess` (what the
+   * console's "show operator access (N)" toggle would add or hides).
+   */
+  counts: z.object({ matching: boundedCountSchema, operatorAccess: boundedCountSchema }).nullable(),
+})
+
+/** Who acted, or what was acted on, in an audit log: the pickers' choices, by name. */
+export const auditSubjectSchema = z.object({
+  type: z.string(),
+  id: z.string(),
+  /** The newest name the log holds for this id (names are resolved when each event is written). */
+  name: z.string().nullable(),
+  /** How many events name it, as `role`. */
+  events: z.number().int(),
+})
+const auditSubjectQuery = {
+  role: z.enum(['actor', 'target']),
+  /** Part of a name, email or id, case-insensitive. */
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+}
+
+/** One row of the platform audit log: an operator's read of platform-wide data, hash-chained. */
+export const platformAuditItemSchema = z.object({
+  id: z.string(),
+  at: isoDateTime,
+  action: z.enum(platformAuditActionNames),
+  operator: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+  reason: z.string().nullable(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  /** What was read, in words ("tenant directory", "security posture"). */
+  what: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  chain: z.object({ seq: z.string(), prevHash: z.string(), hash: z.string() }),
+})
+export type PlatformAuditItem = z.infer<typeof platformAuditItemSchema>
+const platformAuditFilters = {
+  action: z.enum(platformAuditActionNames).optional(),
+  operatorId: uuid.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+}
 
 export const integrationProviderSchema = z.enum(['slack', 'jira', 'github'])
 export const integrationSchema = z.object({
@@ -636,6 +693,15 @@ export const operations = {
     input: tenantParams.extend(auditFiltersSchema.omit({ limit: true, cursor: true }).shape).strict(),
     output: z.void(),
   }),
+  listAuditSubjects: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/audit-logs/subjects',
+    access: 'tenant',
+    permission: 'audit:read',
+    summary: "The actors or targets of a tenant's audit log matching a name, email or id, most frequent first (the console's pickers)",
+    input: tenantParams.extend(auditSubjectQuery).strict(),
+    output: z.object({ items: z.array(auditSubjectSchema) }),
+  }),
   getQuotas: defineOperation({
     method: 'GET',
     path: '/tenants/:tenantId/quotas',
@@ -699,6 +765,15 @@ export const operations = {
     input: auditFiltersSchema.extend({ tenantId: uuid.optional() }).strict(),
     output: auditPageSchema,
   }),
+  adminListAuditSubjects: defineOperation({
+    method: 'GET',
+    path: '/admin/audit-logs/subjects',
+    access: 'operator',
+    summary:
+      "The actors or targets of one tenant's audit log, or of every tenant's (there, counted over the newest 50,000 rows naming one), matching a name, email or id (recorded as a read of each tenant named)",
+    input: z.object({ tenantId: uuid.optional(), ...auditSubjectQuery }).strict(),
+    output: z.object({ items: z.array(auditSubjectSchema.extend({ tenantIds: z.array(uuid) })) }),
+  }),
   adminExportAuditLogs: defineOperation({
     method: 'GET',
     path: '/admin/audit-logs.csv',
@@ -759,6 +834,33 @@ export const operations = {
     summary: 'Operator accesses: who, when, which tenant, why',
     input: z.object({ tenantId: uuid.optional(), operatorId: uuid.optional(), ...adminPage }).strict(),
     output: z.object({ items: z.array(accessLogItemSchema), nextCursor: z.string().nullable() }),
+  }),
+  adminPlatformAuditLog: defineOperation({
+    method: 'GET',
+    path: '/admin/platform-audit-log',
+    access: 'operator',
+    summary:
+      "The platform audit log, newest first: operators' reads of the tenant directory, usage, posture and access log (this read is recorded in it too)",
+    input: z.object({ ...platformAuditFilters, ...adminPage }).strict(),
+    output: z.object({ items: z.array(platformAuditItemSchema), nextCursor: z.string().nullable() }),
+  }),
+  adminExportPlatformAuditLog: defineOperation({
+    method: 'GET',
+    path: '/admin/platform-audit-log.csv',
+    access: 'operator',
+    produces: 'text/csv',
+    summary: 'Stream the platform audit log as CSV with the same filters (times in UTC, ISO 8601); the export is recorded in it',
+    input: z.object(platformAuditFilters).strict(),
+    output: z.void(),
+  }),
+  lookupTenant: defineOperation({
+    method: 'GET',
+    path: '/tenant-lookup',
+    access: 'user',
+    summary:
+      "A tenant by id or slug, if the caller may see it: a member of it, or a platform operator (no reason asked: it names the tenant before the console asks why; an operator's lookup is recorded in the platform audit log). 404 otherwise, and for a deleted tenant",
+    input: z.object({ ref: z.string().trim().min(1).max(200) }).strict(),
+    output: z.object({ id: uuid, name: z.string(), slug: z.string() }),
   }),
   adminPosture: defineOperation({
     method: 'GET',

@@ -86,6 +86,8 @@ describe('the bridge router', () => {
       ok: false,
       problem: { status: 400, errors: expect.arrayContaining([expect.objectContaining({ path: 'slug' })]) },
     })
+    // The sentence a form shows names the fields to fix, not just "invalid input".
+    expect(invalid.ok ? null : invalid.problem.detail).toMatch(/^name: .+; slug: .+/)
     expect(await route(trusted, 'signIn', { email: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
     expect(await route(trusted, 'listTenants', {}, { accessReason: 'x' })).toMatchObject({ ok: false, problem: { status: 400 } })
     expect(requests.length).toBe(before)
@@ -213,9 +215,27 @@ describe('CSV export through the bridge', () => {
     savePath = join(directory, 'audit.csv')
     const result = await route(trusted, 'exportAuditCsv', { tenantId, action: 'tenant.created' })
     expect(result).toMatchObject({ ok: true, value: { outcome: 'done', path: savePath, rows: 1 } })
-    expect((await readFile(savePath, 'utf8')).split('\n')[0]).toMatch(/^"id","at","tenant_id","action"/)
+    expect((await readFile(savePath, 'utf8')).split('\n')[0]).toMatch(/^"id","at \(UTC, ISO 8601\)","tenant_id","action"/)
     expect(events.filter((entry) => entry.event === 'export-progress').at(-1)!.payload).toMatchObject({ done: true, rows: 1 })
     expect(await readdir(directory)).toEqual(['audit.csv'])
+  })
+
+  it('exports the platform audit log only with a reason, and records that export in it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'limena-export-'))
+    savePath = join(directory, 'platform.csv')
+    const before = requests.length
+    expect(await route(trusted, 'exportPlatformAuditCsv', {})).toMatchObject({
+      ok: false,
+      problem: { status: 400, errors: [{ path: 'accessReason' }] },
+    })
+    expect(requests.length).toBe(before)
+    const result = await route(trusted, 'exportPlatformAuditCsv', {}, { accessReason: 'SUP-7 yearly access review' })
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'done', path: savePath } })
+    const lines = (await readFile(savePath, 'utf8')).trim().split('\n')
+    expect(lines[0]).toContain('"at (UTC, ISO 8601)"')
+    expect(lines.slice(1).some((line) => line.includes('platform.audit_log_exported') && line.includes('SUP-7 yearly access review'))).toBe(
+      true,
+    )
   })
 
   it('cancels mid-stream and leaves no file behind', async () => {

@@ -32,6 +32,8 @@ function scriptedReasons(answer: (scope: string) => string | null) {
       if (!reason) throw new Error('no access reason given')
       return reason
     },
+    changeReason: () => undefined,
+    scopeName: () => null,
   }
   return { reasons, asked }
 }

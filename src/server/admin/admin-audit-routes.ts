@@ -1,16 +1,19 @@
 /**
  * @module admin-audit-routes
- * Cross-tenant audit search and export, and the access log (operator reads and writes, with their
- * reasons). Each tenant whose rows are shown first gets an `operator.read` row: for the search
- * and the access log, the tenants of the page read; for the streamed export, the tenants having
- * a matching row, found in the same snapshot the rows are then streamed from.
+ * Cross-tenant audit search, its pickers' subjects and export, and the access log (operator reads
+ * and writes, with their reasons). Each tenant whose rows are shown first gets an `operator.read`
+ * row: for the search, the tenants of the page read (its counts are read in the same snapshot);
+ * for the subjects, the tenants whose rows named a subject returned; for the streamed export, the
+ * tenants having a matching row, found in the same snapshot the rows are then streamed from. The
+ * access log is a read about the platform, recorded once in the platform audit log.
  */
 import { auditConditions, parameterBinder } from '../audit/audit-query.js'
 import { startCsvDownload, auditPage } from '../audit/audit-routes.js'
 import { streamAuditCsv } from '../audit/audit-repository.js'
+import { listAuditSubjects } from '../audit/audit-subjects.js'
 import { decodeCursor, encodeCursor } from '../audit/pagination-cursor.js'
 import type { DomainHandlers } from '../http/operation-context.js'
-import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
+import { auditedOperatorRead, operatorCall, platformOperatorRead, platformResult, readResult } from './operator-access.js'
 
 const accessLogScope = 'access-log'
 
@@ -35,6 +38,17 @@ export const adminAuditHandlers = {
       return readResult(
         page,
         page.items.map((item) => item.tenantId),
+      )
+    })
+  },
+
+  async adminListAuditSubjects(context, input) {
+    const call = operatorCall(context)
+    return auditedOperatorRead(call, `audit log ${input.role}s`, async (client) => {
+      const items = await listAuditSubjects(client, input)
+      return readResult(
+        { items },
+        items.flatMap((item) => item.tenantIds),
       )
     })
   },
@@ -71,13 +85,9 @@ export const adminAuditHandlers = {
     const text = `SELECT l.id, l.at, l.at::text AS at_key, l.tenant_id, t.name AS tenant_name, l.actor_id, l.actor_name, l.action, l.reason, l.metadata->>'what' AS what
                     FROM audit_logs l LEFT JOIN tenants t ON t.id = l.tenant_id
                    WHERE ${conditions.join(' AND ')} ORDER BY l.at DESC, l.id DESC LIMIT ${bind(input.limit + 1, 'int')}`
-    const rows = await auditedOperatorRead(call, 'operator access log', async (client) => {
-      const found = (await client.query<AccessLogRow>(text, values)).rows
-      return readResult(
-        found,
-        found.slice(0, input.limit).map((row) => row.tenant_id),
-      )
-    })
+    const rows = await platformOperatorRead(call, 'platform.access_log_read', 'operator access log', async (client) =>
+      platformResult((await client.query<AccessLogRow>(text, values)).rows),
+    )
     const page = rows.slice(0, input.limit)
     const last = page.at(-1)
     return {

@@ -2,21 +2,50 @@
  * @module admin-posture-routes
  * The security posture, read from the live catalog rather than asserted: RLS flags and policies
  * per table, each limena role's attributes and effective privileges, key ages, migrations, and a
- * list of guarantees, each marked as holding or not. It goes through the one audited operator
- * read like every operator GET, but reads no tenant data, so no tenant's log gets a row; the
- * reason is still required like on every operator route.
+ * list of guarantees, each marked as holding or not. A read about the platform: recorded once in
+ * the platform audit log (`platform.posture_read`) with the reason, like every operator read.
  */
 import { globalTables } from '../db/global-tables.js'
 import { roleNames } from '../db/pools.js'
 import type { DomainHandlers } from '../http/operation-context.js'
-import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
+import { operatorCall, platformOperatorRead, platformResult } from './operator-access.js'
 
 const privileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
+
+/** The append-only logs, by the one function that appends to them (migrations 0009 and 0011). */
+const appendOnlyLogs = {
+  append_audit: ['audit_logs', 'audit_chain_heads'],
+  append_platform_audit: ['platform_audit_logs', 'platform_audit_head'],
+} as const
+type AppendFunctionName = keyof typeof appendOnlyLogs
+
+interface AppendFunction {
+  name: AppendFunctionName
+  security_definer: boolean
+  config: string[] | null
+  owner: string
+  owner_can_login: boolean
+  executors: string[]
+}
+
+/** What breaks "appended only through `name`": the function's form, its executors, and direct writes to its tables. */
+function appendOnlyProblems(fn: AppendFunction | undefined, name: string, directWrites: string[]): string[] {
+  if (!fn) return [`${name} is missing`]
+  return [
+    ...(fn.security_definer ? [] : [`${name} is not SECURITY DEFINER`]),
+    ...(fn.owner_can_login ? [`its owner ${fn.owner} can log in`] : []),
+    ...(/^search_path=.*\bpg_temp$/.test(fn.config?.find((setting) => setting.startsWith('search_path=')) ?? '')
+      ? []
+      : ['its search_path is not fixed with pg_temp last']),
+    ...fn.executors.filter((role) => role !== roleNames.app && role !== roleNames.maintenance).map((role) => `${role} may execute it`),
+    ...directWrites,
+  ]
+}
 
 export const adminPostureHandlers = {
   async adminPosture(context) {
     const call = operatorCall(context)
-    return auditedOperatorRead(call, 'security posture', async (client) => {
+    return platformOperatorRead(call, 'platform.posture_read', 'security posture', async (client) => {
       const tables = (
         await client.query<{ name: string; enabled: boolean; forced: boolean; tenant_scoped: boolean }>(
           `SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
@@ -37,24 +66,20 @@ export const adminPostureHandlers = {
           "SELECT tablename, policyname, cmd, roles, qual, with_check FROM pg_policies WHERE schemaname = 'limena' ORDER BY tablename, policyname",
         )
       ).rows
-      const appendAudit = (
-        await client.query<{
-          security_definer: boolean
-          config: string[] | null
-          owner: string
-          owner_can_login: boolean
-          executors: string[]
-        }>(
-          `SELECT p.prosecdef AS security_definer, p.proconfig AS config, r.rolname::text AS owner, r.rolcanlogin AS owner_can_login,
+      const appendFunctions = (
+        await client.query<AppendFunction>(
+          `SELECT p.proname::text AS name, p.prosecdef AS security_definer, p.proconfig AS config, r.rolname::text AS owner,
+                  r.rolcanlogin AS owner_can_login,
                   ARRAY(SELECT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(acl.grantee)::text END
                           FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl
                          WHERE acl.privilege_type = 'EXECUTE' AND acl.grantee <> p.proowner ORDER BY 1) AS executors
              FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
-            WHERE p.proname = 'append_audit' AND p.pronamespace = 'limena'::regnamespace`,
+            WHERE p.proname = ANY($1) AND p.pronamespace = 'limena'::regnamespace`,
+          [Object.keys(appendOnlyLogs)],
         )
-      ).rows[0]
-      // The owner of append_audit is a limena role too, so its attributes and grants are shown and checked.
-      const roleNamesShown = [...new Set([...Object.values(roleNames), ...(appendAudit ? [appendAudit.owner] : [])])]
+      ).rows
+      // The owner of the append functions is a limena role too, so its attributes and grants are shown and checked.
+      const roleNamesShown = [...new Set([...Object.values(roleNames), ...appendFunctions.map((fn) => fn.owner)])]
       const roles = (
         await client.query<{ rolname: string; rolcanlogin: boolean; rolsuper: boolean; rolbypassrls: boolean }>(
           'SELECT rolname, rolcanlogin, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname',
@@ -115,26 +140,24 @@ export const adminPostureHandlers = {
           .find((role) => role.name === roleNames.readonly)
           ?.grants.filter((grant) => grant.privileges.some((privilege) => privilege !== 'SELECT')) ?? []
       const appAuditPrivileges = privilegesOf(roleNames.app, 'audit_logs')
-      const directAuditWrites = [roleNames.app, roleNames.maintenance].flatMap((role) =>
-        ['audit_logs', 'audit_chain_heads'].flatMap((table) =>
-          privilegesOf(role, table)
-            .filter((privilege) => privilege !== 'SELECT')
-            .map((privilege) => `${role} ${privilege} on ${table}`),
-        ),
-      )
-      const appendProblems = !appendAudit
-        ? ['append_audit is missing']
-        : [
-            ...(appendAudit.security_definer ? [] : ['append_audit is not SECURITY DEFINER']),
-            ...(appendAudit.owner_can_login ? [`its owner ${appendAudit.owner} can log in`] : []),
-            ...(/^search_path=.*\bpg_temp$/.test(appendAudit.config?.find((setting) => setting.startsWith('search_path=')) ?? '')
-              ? []
-              : ['its search_path is not fixed with pg_temp last']),
-            ...appendAudit.executors
-              .filter((role) => role !== roleNames.app && role !== roleNames.maintenance)
-              .map((role) => `${role} may execute it`),
-            ...directAuditWrites,
-          ]
+      const appendGuarantee = (name: AppendFunctionName, rows: string) => {
+        const fn = appendFunctions.find((entry) => entry.name === name)
+        const directWrites = [roleNames.app, roleNames.maintenance].flatMap((role) =>
+          appendOnlyLogs[name].flatMap((table) =>
+            privilegesOf(role, table)
+              .filter((privilege) => privilege !== 'SELECT')
+              .map((privilege) => `${role} ${privilege} on ${table}`),
+          ),
+        )
+        const problems = appendOnlyProblems(fn, name, directWrites)
+        return {
+          name: `${rows} are appended only through ${name}`,
+          holds: problems.length === 0,
+          detail: problems.length
+            ? problems.join('; ')
+            : `SECURITY DEFINER of ${fn!.owner} (cannot log in), fixed search_path, executable by ${fn!.executors.join(', ')}; they write neither ${appendOnlyLogs[name].join(' nor ')} directly`,
+        }
+      }
       const dueKeys = keys.filter((key) => key.rotationDue && !key.retired)
       const posture = {
         tables: tablesOut,
@@ -159,13 +182,8 @@ export const adminPostureHandlers = {
             holds: appAuditPrivileges.every((privilege) => ['SELECT', 'INSERT'].includes(privilege)),
             detail: `limena_app on audit_logs: ${appAuditPrivileges.join(', ') || 'none'}`,
           },
-          {
-            name: 'Audit rows are appended only through append_audit',
-            holds: appendProblems.length === 0,
-            detail: appendProblems.length
-              ? appendProblems.join('; ')
-              : `SECURITY DEFINER of ${appendAudit!.owner} (cannot log in), fixed search_path, executable by ${appendAudit!.executors.join(', ')}; they only read audit_logs and audit_chain_heads`,
-          },
+          appendGuarantee('append_audit', 'Audit rows'),
+          appendGuarantee('append_platform_audit', 'Platform audit rows'),
           {
             name: 'The read-only operator role cannot write',
             holds: readonlyWrites.length === 0,
@@ -180,7 +198,7 @@ export const adminPostureHandlers = {
           },
         ],
       }
-      return readResult(posture, [])
+      return platformResult(posture)
     })
   },
 } satisfies DomainHandlers

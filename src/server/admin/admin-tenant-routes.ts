@@ -2,9 +2,9 @@
  * @module admin-tenant-routes
  * Operator views of tenants: the directory (every tenant with members, this month's tokens
  * against the ceiling, quota state), one tenant in detail, and creating a tenant with its first
- * owner's invitation. Reads are audited into each tenant shown, the tenants of the rows read
- * (one query, so none is shown unrecorded); the creation is an `operator.write`, made as
- * limena_maintenance.
+ * owner's invitation. The directory is a read about the platform, recorded once in the platform
+ * audit log; the detail is a read of that tenant's content, recorded in its own log; the creation
+ * is an `operator.write`, made as limena_maintenance.
  */
 import { randomUUID } from 'node:crypto'
 import { listApiKeys } from '../api-keys/api-key-repository.js'
@@ -23,7 +23,7 @@ import { newInvitationToken } from '../members/member-service.js'
 import { quotaState } from '../quotas/quota-explanation.js'
 import { quotaAnswer } from '../quotas/quota-routes.js'
 import { insertDefaultQuota, insertTenant, tenantToApi } from '../tenants/tenant-repository.js'
-import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
+import { auditedOperatorRead, operatorCall, platformOperatorRead, platformResult, readResult } from './operator-access.js'
 import { apiKeySummary } from '../api-keys/api-key-routes.js'
 
 const directoryCursorScope = 'admin-tenants'
@@ -89,13 +89,9 @@ export const adminTenantHandlers = {
   async adminListTenants(context, input) {
     const call = operatorCall(context)
     const after = input.cursor ? decodeCursor(context.deps.cursorKey, directoryCursorScope, input.cursor) : null
-    const rows = await auditedOperatorRead(call, 'tenant directory', async (client) => {
-      const found = await directoryRows(client, { q: input.q, after }, input.limit + 1)
-      return readResult(
-        found,
-        found.slice(0, input.limit).map((row) => row.id),
-      )
-    })
+    const rows = await platformOperatorRead(call, 'platform.directory_read', 'tenant directory', async (client) =>
+      platformResult(await directoryRows(client, { q: input.q, after }, input.limit + 1)),
+    )
     const page = rows.slice(0, input.limit)
     const last = page.at(-1)
     return {

@@ -1,15 +1,14 @@
 /**
  * @module admin-usage-routes
  * Cross-tenant AI usage as chart-ready series: one array per top tenant and one for all others,
- * aligned on the same buckets, with totals, tenants near their monthly ceiling, and trips. Every
- * tenant whose usage is in the range (named or folded into "Other tenants" and the totals), near
- * its ceiling or with a trip gets an `operator.read` row.
+ * aligned on the same buckets, with totals, tenants near their monthly ceiling, and trips. A read
+ * about the platform: recorded once in the platform audit log (`platform.usage_read`).
  */
 import { problems } from '../http/http-problem.js'
 import type { DomainHandlers } from '../http/operation-context.js'
 import { tripToApi } from '../quotas/quota-explanation.js'
 import type { QuotaTripRow } from '../quotas/quota-repository.js'
-import { auditedOperatorRead, operatorCall, readResult } from './operator-access.js'
+import { operatorCall, platformOperatorRead, platformResult } from './operator-access.js'
 
 const maximumBuckets = 2000
 export const nearCeilingRatio = 0.8
@@ -28,7 +27,7 @@ export const adminUsageHandlers = {
       ])
     }
     const range = [from.toISOString(), to.toISOString()]
-    return auditedOperatorRead(call, `AI usage ${range[0]} to ${range[1]}`, async (client) => {
+    return platformOperatorRead(call, 'platform.usage_read', `AI usage ${range[0]} to ${range[1]}`, async (client) => {
       const buckets = (
         await client.query<{ bucket: Date }>(
           `SELECT generate_series(date_trunc($3, $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS bucket`,
@@ -85,13 +84,6 @@ export const adminUsageHandlers = {
           range,
         )
       ).rows
-      // Totals and "Other tenants" carry every tenant with usage in the range; read in the same snapshot.
-      const contributing = (
-        await client.query<{ tenant_id: string }>(
-          'SELECT DISTINCT tenant_id FROM ai_usage WHERE bucket_start >= $1 AND bucket_start < $2',
-          range,
-        )
-      ).rows
       const answer = {
         bucket: input.bucket,
         from: range[0]!,
@@ -110,10 +102,7 @@ export const adminUsageHandlers = {
         })),
         trips: trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
       }
-      return readResult(
-        answer,
-        [...contributing, ...top, ...nearCeiling, ...trips].map((row) => row.tenant_id),
-      )
+      return platformResult(answer)
     })
   },
 } satisfies DomainHandlers

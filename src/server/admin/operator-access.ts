@@ -1,14 +1,22 @@
 /**
  * @module operator-access
- * Access transparency for operator requests. Every operator read goes through
- * `auditedOperatorRead`: it reads once, in one REPEATABLE READ snapshot on the limena_readonly
- * pool; commits an `operator.read` row with the operator's stated reason into the log of each
- * tenant whose data that read found; and only then shows it. Deciding the tenants by a separate,
- * earlier read would miss a tenant whose rows were written in between; here the tenants recorded
- * are those of the very result shown. If the record cannot be written, nothing is shown.
+ * Access transparency for operator requests. Every operator read is one of two kinds, and both
+ * read once, in one REPEATABLE READ snapshot on the limena_readonly pool; commit their record
+ * with the operator's stated reason; and only then show what they read. If the record cannot be
+ * written, nothing is shown.
+ *
+ * - `auditedOperatorRead`, a read of tenants' content (one tenant in detail, audit logs): an
+ *   `operator.read` row goes into the log of each tenant whose data that read found. Deciding the
+ *   tenants by a separate, earlier read would miss a tenant whose rows were written in between;
+ *   here the tenants recorded are those of the very result shown.
+ * - `platformOperatorRead`, a read of data about the platform (the tenant directory, usage
+ *   across tenants, the posture, the access log, the platform audit log): one row in the
+ *   platform audit log, whatever the answer names.
  */
+import type { PlatformAuditAction } from '@shared/audit-actions.js'
 import type { AuditActor } from '../audit/audit-writer.js'
 import { writeAuditToTenants } from '../audit/audit-writer.js'
+import { writePlatformAudit } from '../audit/platform-audit-writer.js'
 import type { DbClient } from '../db/pools.js'
 import { inTransaction } from '../db/with-tenant.js'
 import type { OperatorContext } from '../http/operation-context.js'
@@ -22,6 +30,11 @@ export interface OperatorCall {
 /** The operator call of a context the router has proved: who reads, and the reason they gave. */
 export function operatorCall(context: OperatorContext): OperatorCall {
   return { context, actor: context.operator.actor, reason: context.operator.reason }
+}
+
+/** The route of an operator request, as its records name it. */
+function routeOf(call: OperatorCall): string {
+  return `${call.context.request.method} ${call.context.request.path}`
 }
 
 /** What one operator read found: the tenants whose data it shows, and how to show it. */
@@ -53,7 +66,7 @@ async function recordOperatorRead(call: OperatorCall, tenantIds: readonly string
       target: { type: 'tenant_data', id: null, name: what },
       request: call.context.meta,
       reason: call.reason,
-      metadata: { what, route: `${call.context.request.method} ${call.context.request.path}` },
+      metadata: { what, route: routeOf(call) },
     }),
   )
 }
@@ -67,6 +80,41 @@ export async function auditedOperatorRead<T>(
   return inTransaction(call.context.deps.pools.readonly, { readOnly: true, firstStatement: oneSnapshot }, async (client) => {
     const result = await read(client)
     await recordOperatorRead(call, [...new Set(result.tenantIds)], what)
+    return result.show()
+  })
+}
+
+/** What a platform read found: how to show it (after its row is committed, in its snapshot). */
+export interface PlatformReadResult<T> {
+  show(): T | Promise<T>
+  /** Recorded in the row besides what was read and the route (an export's filters). */
+  metadata?: Record<string, unknown>
+}
+
+/** A platform read's answer already in hand, shown as it is. */
+export function platformResult<T>(answer: T): PlatformReadResult<T> {
+  return { show: () => answer }
+}
+
+/** The other audited operator read: read once, commit one platform audit row, then show it. */
+export async function platformOperatorRead<T>(
+  call: OperatorCall,
+  action: PlatformAuditAction,
+  what: string,
+  read: (client: DbClient) => Promise<PlatformReadResult<T>>,
+): Promise<T> {
+  return inTransaction(call.context.deps.pools.readonly, { readOnly: true, firstStatement: oneSnapshot }, async (client) => {
+    const result = await read(client)
+    await inTransaction(call.context.deps.pools.app, {}, (appClient) =>
+      writePlatformAudit(appClient, {
+        action,
+        actor: call.actor,
+        target: { type: 'platform_data', id: null, name: what },
+        request: call.context.meta,
+        reason: call.reason,
+        metadata: { what, route: routeOf(call), ...result.metadata },
+      }),
+    )
     return result.show()
   })
 }

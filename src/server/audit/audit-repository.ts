@@ -5,12 +5,11 @@
  * streamed by COPY straight from PostgreSQL with backpressure, never held in memory, with every
  * cell quoted and formulas neutralised for spreadsheets that split on `,` or on `;`.
  */
-import { pipeline } from 'node:stream/promises'
-import { Transform, type Writable } from 'node:stream'
-import { to as copyTo } from 'pg-copy-streams'
+import type { Writable } from 'node:stream'
 import type { AuditFilters, AuditLogItem } from '@shared/contract.js'
-import { abandonConnection, quoteLiteral, type DbClient } from '../db/pools.js'
-import { auditConditions, parameterBinder, type Bind } from './audit-query.js'
+import type { DbClient } from '../db/pools.js'
+import { auditConditions, parameterBinder, type AuditSearchFilters } from './audit-query.js'
+import { csvHeaderLine, csvTimeHeader, guarded, literal, streamCsvCopy, utcIsoCell } from './csv-copy.js'
 import type { CursorPosition } from './pagination-cursor.js'
 
 interface AuditRowFromDb {
@@ -61,7 +60,7 @@ export interface AuditPage {
 
 export async function searchAuditLogs(
   client: DbClient,
-  filters: AuditFilters & { tenantId?: string },
+  filters: AuditSearchFilters & Pick<AuditFilters, 'limit'>,
   after: CursorPosition | null,
 ): Promise<AuditPage> {
   const { bind, values } = parameterBinder()
@@ -84,8 +83,6 @@ export async function searchAuditLogs(
     last: result.rows.length > filters.limit && lastRow ? { key: lastRow.at_key, id: lastRow.id } : null,
   }
 }
-
-const literal: Bind = (value, cast) => `${quoteLiteral(String(value))}${cast ? `::${cast}` : ''}`
 
 export const auditCsvColumns = [
   'id',
@@ -110,21 +107,12 @@ export const auditCsvColumns = [
 type AuditCsvColumn = (typeof auditCsvColumns)[number]
 
 /**
- * A free-text cell a spreadsheet must not run: csv_safe guards a leading = + - @ tab or CR, and
- * the same characters right after a `;` are guarded too, because a spreadsheet that splits on `;`
- * (Excel in many locales) starts a new cell there and honours a quote only at a cell's start.
- */
-const guarded = (text: string) =>
-  // The regular expression runs only on values that hold a `;`: most cells skip it, which keeps the export near COPY's own speed.
-  `csv_safe(CASE WHEN strpos(${text}, ';') > 0 THEN regexp_replace(${text}, ';(?=[=+@\\t\\r-])', ';''', 'g') ELSE ${text} END)`
-
-/**
  * Each column as text; NULL becomes '' because COPY's FORCE_QUOTE leaves a NULL unquoted. The
  * cells take the columns' names, so the export's ORDER BY names the table's columns explicitly.
  */
-const auditCsvCells: Record<AuditCsvColumn, string> = {
+export const auditCsvCells: Record<AuditCsvColumn, string> = {
   id: 'id::text',
-  at: `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  at: utcIsoCell('at'),
   tenant_id: 'tenant_id::text',
   action: guarded('action'),
   actor_type: 'actor_type::text',
@@ -143,50 +131,18 @@ const auditCsvCells: Record<AuditCsvColumn, string> = {
   hash: `encode(hash, 'hex')`,
 }
 
-/** COPY leaves its own header unquoted, so the header is written here, quoted like the cells. */
-const auditCsvHeader = `${auditCsvColumns.map((column) => `"${column}"`).join(',')}\n`
+/** The header of the time column says what its cells hold; the others are the columns' names. */
+export const auditCsvHeaderNames: readonly string[] = auditCsvColumns.map((column) => (column === 'at' ? csvTimeHeader : column))
 
-/**
- * Streams the matching rows as CSV into `destination`, every cell quoted (RFC 4180) so a comma,
- * quote, `;` or line break inside a value stays in its cell. An abandoned stream cuts the connection.
- */
-export async function streamAuditCsv(
-  client: DbClient,
-  filters: Omit<AuditFilters, 'limit' | 'cursor'> & { tenantId?: string },
-  destination: Writable,
-): Promise<void> {
+/** COPY leaves its own header unquoted, so the header is written here, quoted like the cells. */
+const auditCsvHeader = csvHeaderLine(auditCsvHeaderNames)
+
+/** Streams the matching rows as CSV into `destination`, newest first (csv-copy.ts). */
+export async function streamAuditCsv(client: DbClient, filters: AuditSearchFilters, destination: Writable): Promise<void> {
   const conditions = auditConditions(filters, literal)
-  const query = `COPY (
-      SELECT ${auditCsvColumns.map((column) => `coalesce(${auditCsvCells[column]}, '') AS ${column}`).join(', ')}
+  const select = `SELECT ${auditCsvColumns.map((column) => `coalesce(${auditCsvCells[column]}, '') AS ${column}`).join(', ')}
         FROM audit_logs
        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-       ORDER BY audit_logs.at DESC, audit_logs.id DESC
-    ) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)`
-  const copy = client.query(copyTo(query))
-  try {
-    await pipeline(copy, headerFirst(auditCsvHeader), destination)
-  } catch (error) {
-    abandonConnection(client)
-    throw error
-  }
-}
-
-/**
- * Passes the rows through with `header` in front, sent with the first chunk (or alone at the end),
- * so a query that fails at once still fails before the answer has started.
- */
-function headerFirst(header: string): Transform {
-  let sent = false
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (!sent) {
-        sent = true
-        this.push(header)
-      }
-      callback(null, chunk)
-    },
-    flush(callback) {
-      callback(null, sent ? undefined : header)
-    },
-  })
+       ORDER BY audit_logs.at DESC, audit_logs.id DESC`
+  await streamCsvCopy(client, select, auditCsvHeader, destination)
 }

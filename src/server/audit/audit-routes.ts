@@ -1,13 +1,16 @@
 /**
  * @module audit-routes
- * Handlers of a tenant's audit search and CSV export. The export writes its own
- * `audit.exported` row (committed first) and then streams.
+ * Handlers of a tenant's audit search (with its counts on the first page), its pickers' subjects
+ * and its CSV export. The export writes its own `audit.exported` row (committed first) and then
+ * streams.
  */
 import type { Response } from 'express'
 import { withTenant } from '../db/with-tenant.js'
 import type { DbClient } from '../db/pools.js'
 import type { DomainHandlers } from '../http/operation-context.js'
 import { resolveActor } from './actor.js'
+import { countAuditRows } from './audit-counts.js'
+import { listAuditSubjects } from './audit-subjects.js'
 import { searchAuditLogs, streamAuditCsv } from './audit-repository.js'
 import { writeAudit } from './audit-writer.js'
 import { decodeCursor, encodeCursor } from './pagination-cursor.js'
@@ -20,15 +23,25 @@ export function startCsvDownload(response: Response, fileStem: string): void {
   response.setHeader('Content-Disposition', `attachment; filename="${fileStem}-${new Date().toISOString().slice(0, 10)}.csv"`)
 }
 
+/** One page of a search; the first page (no cursor) also counts what matches, on the same client. */
 export async function auditPage(client: DbClient, cursorKey: Buffer, input: Parameters<typeof searchAuditLogs>[1] & { cursor?: string }) {
   const after = input.cursor ? decodeCursor(cursorKey, auditCursorScope, input.cursor) : null
   const page = await searchAuditLogs(client, input, after)
-  return { items: page.items, nextCursor: page.last ? encodeCursor(cursorKey, auditCursorScope, page.last) : null }
+  return {
+    items: page.items,
+    nextCursor: page.last ? encodeCursor(cursorKey, auditCursorScope, page.last) : null,
+    counts: after ? null : await countAuditRows(client, input),
+  }
 }
 
 export const auditHandlers = {
   async listAuditLogs({ tenant, deps }, input) {
     return auditPage(tenant.client, deps.cursorKey, { ...input, tenantId: tenant.id })
+  },
+
+  async listAuditSubjects({ tenant }, input) {
+    const subjects = await listAuditSubjects(tenant.client, { role: input.role, q: input.q, limit: input.limit, tenantId: tenant.id })
+    return { items: subjects.map(({ tenantIds: _tenantIds, ...subject }) => subject) }
   },
 
   async exportAuditLogs({ tenantAuthorized: tenant, deps, principal, meta, response }, input) {

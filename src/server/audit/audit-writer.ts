@@ -56,28 +56,38 @@ export interface WrittenAuditRow {
 }
 
 /** jsonb refuses NUL characters; they are replaced rather than losing the whole event. */
-function jsonWithoutNul(value: unknown): string | null {
+export function jsonWithoutNul(value: unknown): string | null {
   if (value === undefined) return null
   return JSON.stringify(value).replace(/\\u0000/g, '\\ufffd')
 }
 
-const truncate = (value: string | null | undefined, length: number): string | null =>
+/** A text column's value: NUL replaced (text refuses it too), cut to the column's length. */
+export const auditText = (value: string | null | undefined, length: number): string | null =>
   value == null ? null : value.replaceAll('\u0000', '\ufffd').slice(0, length)
+
+/** Who acted, on what, from where and why: the arguments both audit append functions take in this order. */
+export function actorTargetRequestArguments(
+  event: Pick<AuditEvent, 'actor' | 'target' | 'request'> & { reason?: string | null },
+): unknown[] {
+  return [
+    event.actor.type,
+    event.actor.id,
+    auditText(event.actor.name, 320),
+    event.target?.type ?? null,
+    event.target?.id ?? null,
+    auditText(event.target?.name, 320),
+    event.request?.ip ?? null,
+    auditText(event.request?.userAgent, 512),
+    auditText(event.request?.requestId, 128),
+    auditText(event.reason, 500),
+  ]
+}
 
 function auditArguments(event: AuditEvent): unknown[] {
   return [
     event.tenantId,
     event.action,
-    event.actor.type,
-    event.actor.id,
-    truncate(event.actor.name, 320),
-    event.target?.type ?? null,
-    event.target?.id ?? null,
-    truncate(event.target?.name, 320),
-    event.request?.ip ?? null,
-    truncate(event.request?.userAgent, 512),
-    truncate(event.request?.requestId, 128),
-    truncate(event.reason, 500),
+    ...actorTargetRequestArguments(event),
     jsonWithoutNul(event.changes),
     jsonWithoutNul(event.metadata),
   ]

@@ -102,7 +102,9 @@ export function buildProgram(): Command {
     })
 
   withCommonOptions(program.command('verify-audit'))
-    .description("verify the hash chain of every tenant's audit log (or one tenant's); exit 1 at a broken link")
+    .description(
+      "verify the hash chain of every tenant's audit log and of the platform audit log (or one tenant's); exit 1 at a broken link",
+    )
     .option('--tenant <id>', 'only this tenant')
     .action(async (options: CommonOptions & { tenant?: string }) => {
       const { config, log } = await setUp(options, {}, true)

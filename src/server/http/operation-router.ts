@@ -91,10 +91,13 @@ function parseInput(definition: OperationDefinition, raw: Record<string, unknown
   if (parsed.success) return parsed.data
   // A malformed id in the path names no resource: answer as for one that does not exist.
   if (parsed.error.issues.some((issue) => pathNames.includes(String(issue.path[0])))) throw problems.notFound()
-  throw problems.badRequest(
-    'the input does not match the operation',
-    parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })),
-  )
+  const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }))
+  throw problems.badRequest(fieldErrorsDetail(errors), errors)
+}
+
+/** One sentence naming each failing field and what is wrong with it: `email: Invalid email address; role: …`. */
+function fieldErrorsDetail(errors: ReadonlyArray<{ path: string; message: string }>): string {
+  return errors.map((error) => (error.path === '(root)' ? error.message : `${error.path}: ${error.message}`)).join('; ')
 }
 
 function signedInUser(principal: Principal): UserPrincipal {

@@ -45,8 +45,9 @@ const tagDescriptions: Record<string, string> = {
   auth: 'Sessions: sign in, refresh, sign out, passwords, invitations, and the keys that verify access tokens.',
   me: 'The caller, as the server sees it.',
   tenants: "A tenant's own data, for its members (by role) and its API keys (by scope).",
+  'tenant-lookup': 'A tenant by id or slug, for its members and for platform operators.',
   admin:
-    "Platform operators: cross-tenant reads and writes, each recorded with the operator's stated reason in every affected tenant's audit log.",
+    "Platform operators: cross-tenant reads and writes, each recorded with the operator's stated reason: a read or write of tenants' data in every affected tenant's audit log, a read about the platform in the platform audit log.",
 }
 
 function tagOf(path: string): string {

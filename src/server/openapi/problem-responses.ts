@@ -32,6 +32,9 @@ export const handlerAnswers: { readonly [Name in OperationName]?: HandlerAnswers
   acceptInvite: { 409: 'The invited email already has an account: sign in to it and accept from GET /me/invitations.' },
   changePassword: { 403: 'Or the current password is wrong.' },
   me: { 404: 'The tenant of this API key was deleted.' },
+  lookupTenant: {
+    404: 'No live tenant has this id or slug, or the caller is neither a member of it nor a platform operator: the same answer for each.',
+  },
   createTenant: { 409: 'The slug is already taken.' },
   updateTenant: { 409: 'The slug is already taken.' },
   adminCreateTenant: { 409: 'The slug is already taken.' },
@@ -128,7 +131,7 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
   responses['400'] = answer(
     joined(
       shape.inputFields.length || shape.pathParameters.length
-        ? 'The input does not match the operation (or holds text the database cannot store: a NUL, an unpaired surrogate): `errors` lists each issue.'
+        ? 'The input does not match the operation (or holds text the database cannot store: a NUL, an unpaired surrogate): `detail` names each failing field with its message, and `errors` lists them.'
         : 'This operation takes no input: a query parameter or body field is refused.',
       shape.pathParameters.length > 0 && 'So is a path whose percent-escapes are not valid UTF-8.',
       definition.method !== 'GET' &&

@@ -3,12 +3,14 @@
  * rows are being written; filters by action (and family), actor, time and text; tampered cursors
  * are refused; the CSV export neutralises spreadsheet formulas and is itself audited. Every cell
  * of the export, the header's included, is quoted (RFC 4180), and a formula after a `;` inside a
- * value is neutralised too, so a spreadsheet that splits on `;` cannot start a formula cell.
+ * value is neutralised too, so a spreadsheet that splits on `;` cannot start a formula cell. The
+ * time column's header says its zone and format, as its cells are written.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { auditCsvColumns } from '../../../src/server/audit/audit-repository.js'
+import { auditCsvColumns, auditCsvHeaderNames } from '../../../src/server/audit/audit-repository.js'
 import { writeAudit } from '../../../src/server/audit/audit-writer.js'
 import { withTenant } from '../../../src/server/db/with-tenant.js'
+import { parseCsv } from '../../support/csv.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { useTestServer } from '../../support/test-server.js'
 import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
@@ -32,56 +34,6 @@ beforeAll(async () => {
     }
   })
 })
-
-interface CsvCell {
-  /** The cell as written, quotes and all. */
-  raw: string
-  value: string
-}
-
-/** Splits CSV text into records of cells by RFC 4180: quoted cells may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): CsvCell[][] {
-  const records: CsvCell[][] = []
-  let record: CsvCell[] = []
-  let raw = ''
-  let value = ''
-  let quoted = false
-  const endCell = () => {
-    record.push({ raw, value })
-    raw = ''
-    value = ''
-  }
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!
-    if (quoted) {
-      raw += char
-      if (char !== '"') value += char
-      else if (text[index + 1] === '"') {
-        raw += '"'
-        value += '"'
-        index += 1
-      } else quoted = false
-    } else if (char === '"') {
-      raw += char
-      quoted = true
-    } else if (char === ',') endCell()
-    else if (char === '\n' || (char === '\r' && text[index + 1] === '\n')) {
-      if (char === '\r') index += 1
-      endCell()
-      records.push(record)
-      record = []
-    } else {
-      raw += char
-      value += char
-    }
-  }
-  expect(quoted, 'an unterminated quoted cell').toBe(false)
-  if (raw !== '' || record.length > 0) {
-    endCell()
-    records.push(record)
-  }
-  return records
-}
 
 interface Page {
   items: Array<{
@@ -174,7 +126,7 @@ describe('audit export', () => {
     const [header, ...rows] = parseCsv(answer.text)
     expect(header!.map((cell) => cell.value)).toEqual([
       'id',
-      'at',
+      'at (UTC, ISO 8601)',
       'tenant_id',
       'action',
       'actor_type',
@@ -192,6 +144,7 @@ describe('audit export', () => {
       'seq',
       'hash',
     ])
+    for (const row of rows) expect(row[1]!.value).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
     const action = header!.findIndex((cell) => cell.value === 'action')
     const targetName = header!.findIndex((cell) => cell.value === 'target_name')
     expect(rows.length).toBeGreaterThan(0)
@@ -232,7 +185,7 @@ describe('audit export', () => {
     const answer = await world.clients.admin.request<string>('GET', `${logPath()}.csv?action=api_key.*`)
     expect(answer.status).toBe(200)
     const records = parseCsv(answer.text)
-    expect(records[0]!.map((cell) => cell.value)).toEqual([...auditCsvColumns])
+    expect(records[0]!.map((cell) => cell.value)).toEqual([...auditCsvHeaderNames])
     expect(records.length).toBeGreaterThan(1)
     for (const record of records) {
       expect(record).toHaveLength(auditCsvColumns.length)

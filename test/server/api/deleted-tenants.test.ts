@@ -31,6 +31,9 @@ const examples: Record<string, unknown> = {
   'POST /admin/tenants/:tenantId/quotas/reset': { kind: 'velocity' },
 }
 
+/** Query strings of the GET routes whose input requires one. */
+const queries: Record<string, string> = { 'GET /tenants/:tenantId/audit-logs/subjects': '?role=actor' }
+
 function bodyFor(definition: OperationDefinition): unknown {
   if (definition.method === 'GET' || definition.method === 'DELETE') return undefined
   const example = examples[`${definition.method} ${definition.path}`]
@@ -101,11 +104,15 @@ describe('a deleted tenant', () => {
         const definition = operationOfRoute(route.method, route.path)
         const client =
           caller === 'its owner' ? world.clients.owner : caller === 'a platform operator' ? operator : new ApiClient(server().url)
-        const answer = await client.request(route.method, fill(route.path), {
-          body: bodyFor(definition),
-          headers: { 'x-access-reason': 'checking a deleted tenant' },
-          ...(caller === 'its all-scope API key' ? { auth: `Bearer ${allScopeKey}` } : {}),
-        })
+        const answer = await client.request(
+          route.method,
+          `${fill(route.path)}${queries[`${definition.method} ${definition.path}`] ?? ''}`,
+          {
+            body: bodyFor(definition),
+            headers: { 'x-access-reason': 'checking a deleted tenant' },
+            ...(caller === 'its all-scope API key' ? { auth: `Bearer ${allScopeKey}` } : {}),
+          },
+        )
         expect(answer.status, `${caller} ${route.method} ${route.path}: ${answer.text.slice(0, 200)}`).toBe(404)
       }
     })

@@ -93,11 +93,18 @@ describe('security headers and problem answers', () => {
     const malformed = await new ApiClient(server.url).request('POST', '/auth/login', { rawBody: '{"email": ' })
     expect(malformed.status).toBe(400)
     expectProblem(malformed, 400)
-    const mismatched = await new ApiClient(server.url).request<{ errors: Array<{ path: string }> }>('POST', '/auth/login', {
-      body: { email: 'not-an-email', password: 'x', extra: 1 },
-    })
+    const mismatched = await new ApiClient(server.url).request<{ detail: string; errors: Array<{ path: string; message: string }> }>(
+      'POST',
+      '/auth/login',
+      { body: { email: 'not-an-email', password: '', extra: 1 } },
+    )
     expect(mismatched.status).toBe(400)
-    expect(mismatched.body.errors.map((error) => error.path)).toEqual(expect.arrayContaining(['email']))
+    expect(mismatched.body.errors.map((error) => error.path)).toEqual(expect.arrayContaining(['email', 'password', '(root)']))
+    // The detail is a sentence naming each field with its message, as the console shows it.
+    for (const error of mismatched.body.errors) {
+      expect(mismatched.body.detail).toContain(error.path === '(root)' ? error.message : `${error.path}: ${error.message}`)
+    }
+    expect(mismatched.body.detail).toMatch(/^(email|password): .+; (email|password): .+; Unrecognized key: "extra"$/)
   })
 
   it('500 for an unexpected failure: a bare problem with the request id, no stack, the headers still there', async () => {

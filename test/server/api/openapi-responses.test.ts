@@ -143,6 +143,10 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     input: { tenantId: world.tenantA, limit: 5, action: 'auth.*' },
   }),
   exportAuditLogs: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, from: '2020-01-01T00:00:00Z' } }),
+  listAuditSubjects: async (world) => ({
+    as: apiKey(world.keys['audit:read']),
+    input: { tenantId: world.tenantA, role: 'target', q: 'key', limit: 5 },
+  }),
   getQuotas: async (world) => ({ as: world.clients.viewer, input: { tenantId: world.tenantA } }),
   recordAiUsage: async (world) => ({ as: world.clients.member, input: { tenantId: world.tenantA, tokens: 120, model: 'sample-model' } }),
   adminListTenants: async (world) => ({ as: world.operator, input: { limit: 10 } }),
@@ -152,6 +156,10 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
   }),
   adminGetTenant: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA } }),
   adminListAuditLogs: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, limit: 5 } }),
+  adminListAuditSubjects: async (world) => ({ as: world.operator, input: { role: 'actor', q: 'conformance', limit: 5 } }),
+  adminPlatformAuditLog: async (world) => ({ as: world.operator, input: { action: 'platform.directory_read', limit: 5 } }),
+  adminExportPlatformAuditLog: async (world) => ({ as: world.operator, input: { from: '2020-01-01T00:00:00Z' } }),
+  lookupTenant: async (world) => ({ as: world.clients.viewer, input: { ref: 'conformance-a' } }),
   adminExportAuditLogs: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, action: 'auth.login' } }),
   adminUsage: async (world) => ({ as: world.operator, input: { bucket: 'day', top: 3 } }),
   adminSetQuotas: async (world) => ({
@@ -289,6 +297,18 @@ const otherAnswers: OtherAnswer[] = [
     status: 404,
     why: 'a malformed id',
     call: async (world) => ({ as: world.clients.owner, input: { tenantId: 'not-a-uuid' } }),
+  },
+  {
+    operation: 'lookupTenant',
+    status: 404,
+    why: "another tenant's slug, to a user who is not its member",
+    call: async (world) => ({ as: world.clients.owner, input: { ref: 'conformance-b' } }),
+  },
+  {
+    operation: 'lookupTenant',
+    status: 200,
+    why: 'an operator looks up a tenant by id',
+    call: async (world) => ({ as: world.operator, input: { ref: world.tenantB } }),
   },
   {
     operation: 'createTenant',

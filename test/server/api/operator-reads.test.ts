@@ -1,11 +1,15 @@
 /**
  * Every operator read (each `access: 'operator'` GET of the contract, found there rather than
- * listed) is recorded exactly: every tenant whose data an answer shows already has a committed
- * `operator.read` row carrying that request's id when the answer arrives — also while new
- * tenants keep writing in between — and when the record cannot be written, nothing is shown.
+ * listed) is recorded exactly, as one of two kinds, and each GET must be named as one or the
+ * other here. A read of tenants' content: every tenant whose data an answer shows already has a
+ * committed `operator.read` row carrying that request's id when the answer arrives — also while
+ * new tenants keep writing in between. A read about the platform: exactly one committed row of
+ * the platform audit log carries that request's id, and no tenant's log does. When the record
+ * cannot be written, nothing is shown.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PlatformAuditAction } from '../../../src/shared/audit-actions.js'
 import { operations, type OperationDefinition } from '../../../src/shared/contract.js'
 import { writeAudit } from '../../../src/server/audit/audit-writer.js'
 import { createDatabasePools, type DatabasePools } from '../../../src/server/db/pools.js'
@@ -21,6 +25,7 @@ const database = useTestDatabase({ maxConnections: 12 })
 const server = useTestServer(database)
 let world: TenantWorld
 let operator: ApiClient
+let operatorId: string
 /** The test's own pools, so its checks do not queue behind the server's connections. */
 let checkPools: DatabasePools
 
@@ -28,24 +33,39 @@ const operatorReads = (Object.entries(operations) as Array<[string, OperationDef
   ([, operation]) => operation.access === 'operator' && operation.method === 'GET',
 )
 
-/** Query strings that keep the answers small (the export: the last seconds); an operator GET not named here is called bare. */
-const queryOf: Record<string, () => string> = {
-  adminListTenants: () => 'limit=50',
+/** The operator GETs that read tenants' content, with query strings that keep the answers small (the export: the last seconds). */
+const tenantReads: Record<string, () => string> = {
+  adminGetTenant: () => '',
   adminListAuditLogs: () => 'action=tenant.created&limit=50',
   adminExportAuditLogs: () => `action=tenant.created&from=${new Date(Date.now() - 3000).toISOString()}`,
-  adminUsage: () => 'bucket=hour&top=20',
-  adminAccessLog: () => 'limit=50',
+  adminListAuditSubjects: () => 'role=actor&limit=50',
 }
+
+/** The operator GETs that read about the platform, with the action of their one platform row and their query strings. */
+const platformReads: Record<string, { action: PlatformAuditAction; query: () => string }> = {
+  adminListTenants: { action: 'platform.directory_read', query: () => 'limit=50' },
+  adminUsage: { action: 'platform.usage_read', query: () => 'bucket=hour&top=20' },
+  adminPosture: { action: 'platform.posture_read', query: () => '' },
+  adminAccessLog: { action: 'platform.access_log_read', query: () => 'limit=50' },
+  adminPlatformAuditLog: { action: 'platform.audit_log_read', query: () => 'limit=50' },
+  adminExportPlatformAuditLog: {
+    action: 'platform.audit_log_exported',
+    query: () => `from=${new Date(Date.now() - 3000).toISOString()}`,
+  },
+}
+
+const tenantReadOperations = () => operatorReads.filter(([name]) => name in tenantReads)
+const platformReadOperations = () => operatorReads.filter(([name]) => name in platformReads)
 
 function pathOf(name: string, operation: OperationDefinition): string {
   const path = operation.path.replace(/:[A-Za-z]+/g, () => world.tenantA)
-  const query = queryOf[name]?.()
+  const query = (tenantReads[name] ?? platformReads[name]?.query)?.()
   return query ? `${path}?${query}` : path
 }
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'reads')
-  await createUser(database(), { email: 'reads-operator@example.test', password: 'operator password 1', platformAdmin: true })
+  operatorId = await createUser(database(), { email: 'reads-operator@example.test', password: 'operator password 1', platformAdmin: true })
   operator = new ApiClient(server().url)
   await operator.login('reads-operator@example.test', 'operator password 1')
   await world.clients.owner.request('POST', `/tenants/${world.tenantA}/ai/usage`, { body: { tokens: 1234 } })
@@ -80,6 +100,23 @@ async function tenantsRecorded(tenantIds: string[], requestId: string): Promise<
         ).rows.map((row) => row.tenant_id),
       ),
   )
+}
+
+/** The platform audit rows and the tenants' operator.read rows of one request. */
+async function recordsOf(requestId: string): Promise<{ platform: Array<Record<string, unknown>>; tenantRows: number }> {
+  return withOperatorRead(checkPools, async (client) => ({
+    platform: (
+      await client.query(
+        'SELECT action, actor_id, actor_name, reason, request_id, metadata FROM platform_audit_logs WHERE request_id = $1 ORDER BY seq',
+        [requestId],
+      )
+    ).rows,
+    tenantRows: (
+      await client.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'operator.read' AND request_id = $1", [
+        requestId,
+      ])
+    ).rows[0]!.n,
+  }))
 }
 
 interface Miss {
@@ -131,13 +168,42 @@ async function keepCreatingTenants(stop: { done: boolean }, label: string): Prom
 }
 
 describe('every operator read of the contract', () => {
-  it('answers each, with every tenant it shows recorded under its request id', async () => {
+  it("is named here as a read of tenants' content or a read about the platform, and as one only", () => {
     expect(operatorReads.length).toBeGreaterThan(0)
-    for (const [name, operation] of operatorReads) {
+    for (const [name] of operatorReads) {
+      expect(Number(name in tenantReads) + Number(name in platformReads), `${name}: add it to tenantReads or platformReads`).toBe(1)
+    }
+    expect([...Object.keys(tenantReads), ...Object.keys(platformReads)].sort()).toEqual(operatorReads.map(([name]) => name).sort())
+  })
+
+  it("answers each read of tenants' content, with every tenant it shows recorded under its request id", async () => {
+    for (const [name, operation] of tenantReadOperations()) {
       const result = await readAndCheck(name, operation)
       expect(result.status, name).toBe(200)
       expect(result.miss, name).toBeNull()
-      if (name !== 'adminPosture') expect(result.shown, `${name} shows tenant data`).toBeGreaterThan(0)
+      expect(result.shown, `${name} shows tenant data`).toBeGreaterThan(0)
+    }
+  })
+
+  it('answers each read about the platform with one platform audit row of its request, and no row in any tenant', async () => {
+    for (const [name, operation] of platformReadOperations()) {
+      const requestId = `ops-platform-${randomUUID()}`
+      const answer = await operator.request('GET', pathOf(name, operation), {
+        headers: { 'x-access-reason': 'INC-44 platform reads', 'x-request-id': requestId },
+      })
+      expect(answer.status, name).toBe(200)
+      const records = await recordsOf(requestId)
+      expect(records.platform, name).toEqual([
+        {
+          action: platformReads[name]!.action,
+          actor_id: operatorId,
+          actor_name: 'reads-operator@example.test',
+          reason: 'INC-44 platform reads',
+          request_id: requestId,
+          metadata: expect.objectContaining({ what: expect.any(String), route: `GET ${operation.path}` }),
+        },
+      ])
+      expect(records.tenantRows, name).toBe(0)
     }
   })
 
@@ -148,8 +214,8 @@ describe('every operator read of the contract', () => {
     const statuses: number[] = []
     const shownByRoute = new Map<string, number>()
     try {
-      const requestsPerRoute = 86
-      const queue = operatorReads.flatMap((entry) => Array.from({ length: requestsPerRoute }, () => entry))
+      const requestsPerRoute = 150
+      const queue = tenantReadOperations().flatMap((entry) => Array.from({ length: requestsPerRoute }, () => entry))
       const readers = Array.from({ length: 10 }, async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const [name, operation] = next
@@ -166,7 +232,7 @@ describe('every operator read of the contract', () => {
     const created = (await Promise.all(writers)).reduce((sum, count) => sum + count, 0)
     expect(created).toBeGreaterThan(20)
     expect(statuses.filter((status) => status !== 200)).toEqual([])
-    for (const [name] of operatorReads) if (name !== 'adminPosture') expect(shownByRoute.get(name), name).toBeGreaterThan(0)
+    for (const [name] of tenantReadOperations()) expect(shownByRoute.get(name), name).toBeGreaterThan(0)
     expect(misses, `${misses.length} of ${statuses.length} answers showed tenants with no operator.read of that request`).toEqual([])
   }, 120_000)
 
@@ -178,16 +244,39 @@ describe('every operator read of the contract', () => {
       'CREATE TRIGGER refuse_operator_read BEFORE INSERT ON limena.audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_operator_read()',
     )
     try {
-      for (const [name, operation] of operatorReads) {
+      for (const [name, operation] of tenantReadOperations()) {
         const answer = await operator.request('GET', pathOf(name, operation), {
           headers: { 'x-access-reason': 'INC-43 audit storage down' },
         })
         expect(await tenantsShown(answer.text), name).toEqual([])
-        if (name !== 'adminPosture') expect(answer.status, name).toBe(500)
+        expect(answer.status, name).toBe(500)
       }
     } finally {
       await admin.query('DROP TRIGGER refuse_operator_read ON limena.audit_logs')
       await admin.query('DROP FUNCTION limena.refuse_operator_read()')
+      await admin.end()
+    }
+  })
+
+  it('shows nothing when the platform audit row cannot be written', async () => {
+    const admin = await database().admin()
+    await admin.query(`CREATE FUNCTION limena.refuse_platform_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit storage refused the row'; END $$`)
+    await admin.query(
+      'CREATE TRIGGER refuse_platform_row BEFORE INSERT ON limena.platform_audit_logs FOR EACH ROW EXECUTE FUNCTION limena.refuse_platform_row()',
+    )
+    try {
+      for (const [name, operation] of platformReadOperations()) {
+        const answer = await operator.request('GET', pathOf(name, operation), {
+          headers: { 'x-access-reason': 'INC-45 platform audit storage down' },
+        })
+        expect(answer.status, name).toBe(500)
+        expect(await tenantsShown(answer.text), name).toEqual([])
+        expect(answer.headers.get('content-type'), name).toMatch(/^application\/problem\+json/)
+      }
+    } finally {
+      await admin.query('DROP TRIGGER refuse_platform_row ON limena.platform_audit_logs')
+      await admin.query('DROP FUNCTION limena.refuse_platform_row()')
       await admin.end()
     }
   })

@@ -1,8 +1,10 @@
 /**
  * Operator routes through HTTP: platform admins only, X-Access-Reason required, and every read
- * leaves an `operator.read` row with the reason in each affected tenant's own log before any
- * data is shown (operator-reads.test.ts proves it for every operator GET, under concurrency);
- * tenant creation with an owner invitation; posture, usage, access log, sessions.
+ * recorded with the reason before any data is shown: a read of tenants' content as an
+ * `operator.read` row in each affected tenant's own log, a read about the platform (the
+ * directory, usage, posture, access log) as one row of the platform audit log
+ * (operator-reads.test.ts proves both for every operator GET); tenant creation with an owner
+ * invitation; posture, usage, access log, sessions.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withOperatorRead } from '../../../src/server/db/with-operator.js'
@@ -59,25 +61,37 @@ describe('operator routes', () => {
     expect(await operatorRows(world.tenantA)).toEqual([])
   })
 
-  it("list every tenant, and write the read with its reason into each listed tenant's own log", async () => {
+  it('list every tenant, and record the read with its reason once, in the platform audit log, not in any tenant', async () => {
+    const requestId = `ops-directory-${crypto.randomUUID()}`
     const listing = await operator.request<{ items: Array<{ id: string; memberCount: number; monthTokens: number; state: string }> }>(
       'GET',
       '/admin/tenants?limit=200',
-      { headers: withReason },
+      { headers: { ...withReason, 'x-request-id': requestId } },
     )
     expect(listing.status).toBe(200)
     const tenantA = listing.body.items.find((item) => item.id === world.tenantA)
     expect(tenantA).toMatchObject({ memberCount: 4, monthTokens: 1234, state: 'ok' })
-    for (const tenantId of [world.tenantA, world.tenantB]) {
-      expect(await operatorRows(tenantId)).toEqual([
-        expect.objectContaining({
-          action: 'operator.read',
-          reason,
-          actor_id: operatorId,
-          metadata: expect.objectContaining({ what: 'tenant directory' }),
-        }),
-      ])
-    }
+    for (const tenantId of [world.tenantA, world.tenantB]) expect(await operatorRows(tenantId)).toEqual([])
+    const platformRows = await withOperatorRead(
+      database().pools,
+      async (client) =>
+        (
+          await client.query(
+            'SELECT action, reason, actor_id, actor_name, request_id, metadata FROM platform_audit_logs WHERE request_id = $1',
+            [requestId],
+          )
+        ).rows,
+    )
+    expect(platformRows).toEqual([
+      {
+        action: 'platform.directory_read',
+        reason,
+        actor_id: operatorId,
+        actor_name: 'operator@example.test',
+        request_id: requestId,
+        metadata: { what: 'tenant directory', route: 'GET /admin/tenants' },
+      },
+    ])
   })
 
   it('page through the directory with a cursor, and search it', async () => {
@@ -161,7 +175,10 @@ describe('operator routes', () => {
       items: Array<{ tenantId: string; operator: { id: string; name: string }; action: string; reason: string; what: string }>
     }>('GET', `/admin/access-log?tenantId=${world.tenantA}&limit=200`, { headers: withReason })
     expect(log.status).toBe(200)
-    expect(log.body.items.length).toBeGreaterThanOrEqual(3)
+    // Reads of A's content only: the detail and the audit search (the directory and usage are platform reads).
+    expect(log.body.items.map((item) => item.what)).toEqual(
+      expect.arrayContaining(['audit log search', 'tenant detail: members, API keys, integrations, quotas']),
+    )
     expect(log.body.items[0]).toMatchObject({
       tenantId: world.tenantA,
       operator: { id: operatorId, name: 'operator@example.test' },
@@ -221,6 +238,11 @@ describe('operator routes', () => {
     expect(
       posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds,
     ).toBe(true)
+    expect(
+      posture.body.guarantees.find((guarantee) => guarantee.name === 'Platform audit rows are appended only through append_platform_audit')
+        ?.holds,
+    ).toBe(true)
+    expect(posture.body.tables.find((table) => table.name === 'platform_audit_logs')).toMatchObject({ rlsForced: true })
     expect(posture.body.keys.map((key) => key.kind).sort()).toEqual(['encryption', 'jwt-signing'])
     expect(posture.body.migrations.latest).toMatch(/^\d{4}_/)
   })
@@ -275,6 +297,37 @@ describe('operator routes', () => {
       expect(
         posture.body.guarantees.find((guarantee) => guarantee.name.startsWith('Audit rows are appended only through append_audit'))?.holds,
       ).toBe(false)
+    } finally {
+      await admin.query(repairIt)
+      await admin.end()
+    }
+  })
+
+  it.each([
+    [
+      'limena_app gains INSERT on platform_audit_logs',
+      'GRANT INSERT ON limena.platform_audit_logs TO limena_app',
+      'REVOKE INSERT ON limena.platform_audit_logs FROM limena_app',
+    ],
+    [
+      'append_platform_audit becomes executable by anyone',
+      'GRANT EXECUTE ON FUNCTION limena.append_platform_audit TO PUBLIC',
+      'REVOKE EXECUTE ON FUNCTION limena.append_platform_audit FROM PUBLIC',
+    ],
+  ])('show the platform log guarantee broken when %s', async (_change, breakIt, repairIt) => {
+    const admin = await database().admin()
+    await admin.query(breakIt)
+    try {
+      const posture = await operator.request<{ guarantees: Array<{ name: string; holds: boolean; detail: string }> }>(
+        'GET',
+        '/admin/posture',
+        {
+          headers: withReason,
+        },
+      )
+      const guarantee = posture.body.guarantees.find((entry) => entry.name.startsWith('Platform audit rows are appended only through'))
+      expect(guarantee?.holds).toBe(false)
+      expect(posture.body.guarantees.find((entry) => entry.name.startsWith('Audit rows are appended only through'))?.holds).toBe(true)
     } finally {
       await admin.query(repairIt)
       await admin.end()

@@ -65,6 +65,8 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
       return { path: `${base}/audit-logs?limit=5` }
     case 'exportAuditLogs':
       return { path: `${base}/audit-logs.csv?action=api_key.created` }
+    case 'listAuditSubjects':
+      return { path: `${base}/audit-logs/subjects?role=actor&limit=5` }
     case 'getQuotas':
       return { path: `${base}/quotas` }
     case 'recordAiUsage':

@@ -33,7 +33,7 @@ describe('limena seed-demo', () => {
   it('leaves audit chains that verify', async () => {
     const verified = await runLimena(['verify-audit', '--data-dir', dataDir], { env })
     expect(verified.code).toBe(0)
-    expect(verified.stdout).toMatch(/3000 audit rows in 12 tenant\(s\) checked; every chain verifies/)
+    expect(verified.stdout).toMatch(/3000 audit rows in 12 tenant\(s\) and 0 platform audit rows checked; every chain verifies/)
   })
 
   it('makes members of every role who can sign in, with keys, integrations and usage to look at', async () => {

@@ -1,11 +1,13 @@
 /**
  * What each role may not do, tried as that role: the audit log is append-only for limena_app,
- * audit rows are appended only through append_audit (a SECURITY DEFINER function of a role that
- * cannot log in), limena_readonly writes nothing anywhere, and credentials stay out of operator
- * reads.
+ * audit rows are appended only through append_audit and platform audit rows only through
+ * append_platform_audit (SECURITY DEFINER functions of a role that cannot log in),
+ * limena_readonly writes nothing anywhere, and credentials stay out of operator reads.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { writeAudit } from '../../../src/server/audit/audit-writer.js'
+import { writePlatformAudit } from '../../../src/server/audit/platform-audit-writer.js'
+import { verifyPlatformAuditChain } from '../../../src/server/audit/verify-audit.js'
 import type { DbClient } from '../../../src/server/db/pools.js'
 import { inTransaction, withTenant } from '../../../src/server/db/with-tenant.js'
 import { withMaintenance, withOperatorRead } from '../../../src/server/db/with-operator.js'
@@ -133,7 +135,7 @@ describe('append_audit', () => {
       )
       expect(executors.rows.map((row) => row.rolname)).toEqual(['limena_app', 'limena_maintenance'])
 
-      // Only what appending needs: write audit_logs and the chain heads, nothing else anywhere.
+      // Only what appending needs: write the two logs and their chain heads, nothing else anywhere.
       const privileges = await admin.query<{ table: string; privilege: string }>(
         `SELECT c.relname AS table, p.privilege
            FROM pg_class c CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
@@ -149,6 +151,10 @@ describe('append_audit', () => {
         { table: 'audit_chain_heads', privilege: 'UPDATE' },
         { table: 'audit_logs', privilege: 'INSERT' },
         { table: 'audit_logs', privilege: 'SELECT' },
+        { table: 'platform_audit_head', privilege: 'SELECT' },
+        { table: 'platform_audit_head', privilege: 'UPDATE' },
+        { table: 'platform_audit_logs', privilege: 'INSERT' },
+        { table: 'platform_audit_logs', privilege: 'SELECT' },
       ])
     } finally {
       await admin.end()
@@ -164,6 +170,70 @@ describe('append_audit', () => {
           [tenant.id],
         ),
       ).rejects.toThrow(/permission denied/)
+    } finally {
+      client.release()
+    }
+  })
+})
+
+describe.each(appenders)('%s and the platform audit log', (_role, inTenant) => {
+  it.each([
+    [
+      'INSERT into',
+      `INSERT INTO platform_audit_logs (seq, at, action, actor_type, prev_hash, hash) VALUES (999, now(), 'platform.usage_read', 'system', ${zeroHash}, ${zeroHash})`,
+    ],
+    ['UPDATE', "UPDATE platform_audit_logs SET reason = 'rewritten'"],
+    ['DELETE from', 'DELETE FROM platform_audit_logs'],
+    ['TRUNCATE', 'TRUNCATE platform_audit_logs'],
+    ['UPDATE the head of', 'UPDATE platform_audit_head SET seq = seq + 1'],
+    ['read', 'SELECT count(*) FROM platform_audit_logs'],
+  ])('cannot %s it directly', async (_verb, statement) => {
+    await expect(inTenant((client) => client.query(statement))).rejects.toThrow(/permission denied/)
+  })
+
+  it('appends through append_platform_audit, which takes no time and no tenant', async () => {
+    const written = await inTenant((client) =>
+      writePlatformAudit(client, { action: 'platform.usage_read', actor: { type: 'system', id: null, name: 'privilege test' } }),
+    )
+    expect(Math.abs(written.at.getTime() - Date.now())).toBeLessThan(60_000)
+    const verification = await withOperatorRead(database().pools, verifyPlatformAuditChain)
+    expect(verification.broken).toBeNull()
+  })
+})
+
+describe('append_platform_audit', () => {
+  it('is SECURITY DEFINER with a fixed search_path, owned by the audit writer, and executable only by limena_app and limena_maintenance', async () => {
+    const admin = await database().admin()
+    try {
+      const functions = await admin.query<{ prosecdef: boolean; proconfig: string[] | null; owner: string; signature: string }>(
+        `SELECT p.prosecdef, p.proconfig, p.proowner::regrole::text AS owner, p.oid::regprocedure::text AS signature
+           FROM pg_proc p WHERE p.proname = 'append_platform_audit' AND p.pronamespace = 'limena'::regnamespace`,
+      )
+      expect(functions.rows).toEqual([
+        expect.objectContaining({ prosecdef: true, proconfig: ['search_path=pg_catalog, limena, pg_temp'], owner: 'limena_audit_writer' }),
+      ])
+      // No tenant and no time among its arguments.
+      expect(functions.rows[0]!.signature).toMatch(/append_platform_audit\(text,text,uuid,text,text,text,text,inet,text,text,text,jsonb\)$/)
+      const executors = await admin.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'limena\\_%' AND rolname <> 'limena_audit_writer' AND has_function_privilege(oid, $1, 'EXECUTE') ORDER BY 1",
+        [functions.rows[0]!.signature],
+      )
+      expect(executors.rows.map((row) => row.rolname)).toEqual(['limena_app', 'limena_maintenance'])
+    } finally {
+      await admin.end()
+    }
+  })
+
+  it('is refused to limena_readonly, which may read the log and its head', async () => {
+    const client = await database().pools.readonly.connect()
+    try {
+      await expect(
+        client.query(
+          "SELECT append_platform_audit('platform.usage_read', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb)",
+        ),
+      ).rejects.toThrow(/permission denied/)
+      const head = await client.query<{ seq: string }>('SELECT seq FROM platform_audit_head')
+      expect(head.rows).toHaveLength(1)
     } finally {
       client.release()
     }

@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useState, type ReactNode } from 'react'
 import { Router } from 'wouter'
-import { useHashLocation } from 'wouter/use-hash-location'
+import { AccessReasonDeclined } from '@renderer/lib/access-reasons'
 import { BridgeError } from '@renderer/lib/bridge'
+import { useHashPathLocation } from '@renderer/lib/hash-location'
 
 export function AppProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
@@ -11,15 +12,18 @@ export function AppProviders({ children }: { children: ReactNode }) {
         defaultOptions: {
           queries: {
             refetchOnWindowFocus: false,
-            // Client errors will not fix themselves; a lost connection may.
-            retry: (failures, error) => failures < 2 && (!(error instanceof BridgeError) || error.problem.status >= 500),
+            // Client errors will not fix themselves; a lost connection may. A declined reason is the operator's answer: never asked again by a retry.
+            retry: (failures, error) =>
+              failures < 2 && !(error instanceof AccessReasonDeclined) && (!(error instanceof BridgeError) || error.problem.status >= 500),
           },
         },
       }),
   )
   return (
     <QueryClientProvider client={queryClient}>
-      <Router hook={useHashLocation}>{children}</Router>
+      <Router hook={useHashPathLocation} searchHook={useHashPathLocation.searchHook}>
+        {children}
+      </Router>
     </QueryClientProvider>
   )
 }

@@ -1,10 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo, useRef, useState } from 'react'
-import { Link, Redirect, Route, Switch, useLocation, type RouteComponentProps } from 'wouter'
-import { Banner, Loading } from '@renderer/components/ui/states'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Link, Redirect, Route, Switch, useLocation, useRoute, type RouteComponentProps } from 'wouter'
+import { Banner, ErrorState, Loading } from '@renderer/components/ui/states'
 import { AccessLogPage } from '@renderer/features/access/components/access-log-page'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
 import { MyInvitations } from '@renderer/features/invitations/components/my-invitations'
+import { PlatformAuditPage } from '@renderer/features/platform-audit/components/platform-audit-page'
 import { PosturePage } from '@renderer/features/posture/components/posture-page'
 import { sessionKeys, useSessionStatus, useSignOut } from '@renderer/features/session/api/session'
 import { FirstRun } from '@renderer/features/session/components/first-run'
@@ -13,9 +14,11 @@ import { tenantKeys } from '@renderer/features/tenants/api/tenant-queries'
 import { TenantPage } from '@renderer/features/tenants/components/tenant-page'
 import { TenantsPage } from '@renderer/features/tenants/components/tenants-page'
 import { UsagePage } from '@renderer/features/usage/components/usage-page'
-import { AccessReasonProvider } from '@renderer/lib/access-reason-provider'
+import { AccessReasonProvider, CurrentReason } from '@renderer/lib/access-reason-provider'
+import { crossTenantScope } from '@renderer/lib/access-reasons'
+import { call } from '@renderer/lib/bridge'
 import { ViewerProvider, viewerOf } from '@renderer/lib/tenant-view'
-import { useConnectionLost } from '@renderer/lib/use-connection-health'
+import { useConnectionHealth } from '@renderer/lib/use-connection-health'
 
 function NavLink({ href, children }: { href: string; children: string }) {
   const [location] = useLocation()
@@ -27,25 +30,79 @@ function NavLink({ href, children }: { href: string; children: string }) {
   )
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** `/tenants/acme`: the slug is looked up (no reason asked) and the page moves to the tenant's id. */
+function TenantBySlug({ slug }: { slug: string }) {
+  const [, navigate] = useLocation()
+  const lookup = useQuery({ queryKey: ['tenant-lookup', slug], queryFn: () => call('lookupTenant', { ref: slug }), retry: false })
+  useEffect(() => {
+    if (lookup.data) navigate(`/tenants/${lookup.data.id}`, { replace: true })
+  }, [lookup.data, navigate])
+  if (lookup.isError) return <ErrorState error={lookup.error} />
+  return <Loading label="Finding the tenant…" />
+}
+
 /** A tenant with its audit tab: the tenants and audit features meet here, not in each other. */
 function TenantRoute({ params }: RouteComponentProps<{ tenantId: string }>) {
+  if (!uuidPattern.test(params.tenantId)) return <TenantBySlug slug={params.tenantId} />
   return <TenantPage tenantId={params.tenantId} auditPanel={<AuditExplorer fixedTenantId={params.tenantId} />} />
+}
+
+/** What the sign-in page says after a session: the truth about how it ended. */
+interface SignedOutNotice {
+  title: string
+  text: string
+  tone: 'info' | 'warning'
+}
+
+/** The in-app places visited (hash and query), so "Cancel" on the reason dialog can go back to the last one that does not need it. */
+function useTrail(): (leave: (place: string) => boolean) => string | null {
+  const [location] = useLocation()
+  const trail = useRef<string[]>([])
+  useEffect(() => {
+    const here = globalThis.location.hash
+    if (trail.current.at(-1) !== here) trail.current.push(here)
+    if (trail.current.length > 20) trail.current.shift()
+  }, [location])
+  return useCallback((leave) => {
+    const previous = [...trail.current].reverse().find((entry) => !leave(entry.replace(/^#/, '')))
+    return previous ? previous.replace(/^#/, '') : null
+  }, [])
+}
+
+/** The access reason in force on this page: the tenant's own (when one was given) or the cross-tenant one. */
+function ReasonOfThisPage() {
+  const [onTenant, params] = useRoute<{ tenantId: string }>('/tenants/:tenantId')
+  return <CurrentReason scope={onTenant ? params.tenantId : crossTenantScope} />
 }
 
 export function App() {
   const status = useSessionStatus()
-  const connectionLost = useConnectionLost()
+  const connection = useConnectionHealth()
   const signOut = useSignOut()
   const queryClient = useQueryClient()
+  const [, navigate] = useLocation()
+  const previousPlace = useTrail()
   const wasSignedIn = useRef(false)
-  const [notice, setNotice] = useState<string | null>(null)
+  const signingOut = useRef(false)
+  const [notice, setNotice] = useState<SignedOutNotice | null>(null)
   // Who is looking, from the session: every page's member-or-operator view derives from it.
   const viewer = useMemo(() => viewerOf(status.data), [status.data])
   useEffect(() => {
     if (status.data?.signedIn) wasSignedIn.current = true
     else if (status.data && wasSignedIn.current) {
       wasSignedIn.current = false
-      setNotice('Your session ended (it was revoked or expired). Sign in again to continue.')
+      setNotice(
+        signingOut.current
+          ? { tone: 'info', title: 'Signed out.', text: 'Sign in again to continue.' }
+          : {
+              tone: 'warning',
+              title: 'Session ended.',
+              text: 'Your session ended (it was revoked or expired). Sign in again to continue.',
+            },
+      )
+      signingOut.current = false
     }
   }, [status.data])
 
@@ -54,15 +111,29 @@ export function App() {
   if (!status.data.signedIn) return status.data.firstRun ? <FirstRun /> : <SignIn status={status.data} notice={notice} />
 
   const operator = viewer.platformOperator
-  const connectionBanner = connectionLost ? (
+  const connectionBanner = connection.lost ? (
     <Banner tone="danger" title="Connection lost.">
-      The backend at {status.data.connection?.url ?? 'this connection'} does not answer; retrying…
+      The backend at {status.data.connection?.url ?? 'this connection'} does not answer.{' '}
+      {connection.retryIn ? `Trying again in ${connection.retryIn} s.` : 'Trying again now…'}{' '}
+      <button type="button" className="link-button" onClick={connection.retryNow}>
+        Try now
+      </button>
     </Banner>
   ) : null
   // Access reasons last one session: the provider is remounted (and forgets them) at each sign-in.
   return (
     <ViewerProvider viewer={viewer}>
-      <AccessReasonProvider key={status.data.user?.id ?? 'signed-out'}>
+      <AccessReasonProvider
+        key={status.data.user?.id ?? 'signed-out'}
+        onDeclined={({ scope, tenantSlug }) => {
+          // Every cross-tenant page needs that same reason: stay, and the page offers to give one.
+          if (scope === crossTenantScope) return
+          // Back to the last place that does not read what was declined (a tenant's page by its id or its slug).
+          const declinedPages = [scope, tenantSlug].filter(Boolean).map((ref) => `/tenants/${ref}`)
+          const previous = previousPlace((place) => declinedPages.some((page) => place === page || place.startsWith(`${page}?`)))
+          if (previous) navigate(previous)
+        }}
+      >
         <div className="shell">
           <aside className="sidebar">
             <div className="brand">Limena</div>
@@ -72,18 +143,26 @@ export function App() {
               {operator && <NavLink href="/admin/usage">Usage</NavLink>}
               {operator && <NavLink href="/access-log">Access log</NavLink>}
               {operator && <NavLink href="/posture">Security posture</NavLink>}
+              {operator && <NavLink href="/platform-audit">Platform log</NavLink>}
             </nav>
             <div className="sidebar-footer">
               <div className="muted">{status.data.connection?.name}</div>
               <div>{status.data.user?.email}</div>
               {operator && <div className="badge">Platform operator</div>}
-              <button type="button" onClick={() => signOut.mutate()}>
+              <button
+                type="button"
+                onClick={() => {
+                  signingOut.current = true
+                  signOut.mutate()
+                }}
+              >
                 Sign out
               </button>
             </div>
           </aside>
           <main className="content">
             {connectionBanner}
+            {operator && <ReasonOfThisPage />}
             {status.data.credentialStore === 'session-only' && (
               <Banner tone="warning" title="Session only.">
                 {status.data.credentialStoreMessage}
@@ -105,6 +184,7 @@ export function App() {
               {operator && <Route path="/admin/usage" component={UsagePage} />}
               {operator && <Route path="/access-log" component={AccessLogPage} />}
               {operator && <Route path="/posture" component={PosturePage} />}
+              {operator && <Route path="/platform-audit" component={PlatformAuditPage} />}
               <Route>
                 <Redirect to="/tenants" />
               </Route>

@@ -10,11 +10,26 @@ import { createContext, useContext } from 'react'
 /** The scope of reasons given for views across every tenant (directory, usage, posture, logs). */
 export const crossTenantScope = 'all-tenants'
 
+/** The operator closed the reason dialog without giving one: nothing was read, and nothing is retried. */
+export class AccessReasonDeclined extends Error {
+  constructor(readonly scope: string) {
+    super('no access reason given')
+    this.name = 'AccessReasonDeclined'
+  }
+}
+
 /** Plain functions (not methods): callers pass them around on their own. */
 export interface AccessReasons {
   reasonFor: (scope: string) => string | null
-  /** The reason for `scope`, asking the operator first when there is none yet. */
+  /**
+   * The reason for `scope`, asking the operator first when there is none yet. A tenant scope is
+   * looked up first (the dialog names the tenant); an unknown one fails without asking.
+   */
   ensureReason: (scope: string, what: string) => Promise<string>
+  /** Opens the dialog to replace the reason given for `scope` (later reads carry the new one). */
+  changeReason: (scope: string) => void
+  /** The name of a tenant scope once looked up, for the header. */
+  scopeName: (scope: string) => string | null
 }
 
 export const AccessReasonContext = createContext<AccessReasons | null>(null)

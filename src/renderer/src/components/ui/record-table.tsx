@@ -29,7 +29,11 @@ export function RecordTable<Row>({
           {columns.map((column) => (
             <th key={column.header}>{column.header}</th>
           ))}
-          {actions && <th aria-label="Actions" />}
+          {actions && (
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>

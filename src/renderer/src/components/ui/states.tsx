@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { AccessReasonDeclined } from '@renderer/lib/access-reasons'
 import { problemOf } from '@renderer/lib/bridge'
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -20,6 +21,20 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  // Declining to say why is a choice, not a failure: say what it means and offer to go on.
+  if (error instanceof AccessReasonDeclined) {
+    return (
+      <div className="state state-empty">
+        <strong>Nothing was read: no reason given.</strong>
+        <p>Operators say why before they read tenant data; the reason is recorded with the read.</p>
+        {onRetry && (
+          <button type="button" onClick={onRetry}>
+            Give a reason
+          </button>
+        )}
+      </div>
+    )
+  }
   const problem = problemOf(error)
   return (
     <div className="state state-error" role="alert">

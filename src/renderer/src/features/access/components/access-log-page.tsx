@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
+import { Freshness } from '@renderer/components/ui/freshness'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
@@ -14,7 +15,11 @@ export function AccessLogPage() {
     <section className="page">
       <header className="page-header">
         <h1>Access log</h1>
-        <span className="muted">Every operator read and write, with the reason the tenant sees.</span>
+        <span className="muted">
+          Operators&apos; reads and writes of tenants&apos; content, with the reason each tenant sees. Reads of the directory, usage and
+          posture are in the platform log.
+        </span>
+        <Freshness updatedAt={log.dataUpdatedAt} fetching={log.isFetching} onRefresh={() => void log.refetch()} />
       </header>
       {log.isPending && <Loading label="Loading the access log…" />}
       {log.isError && <ErrorState error={log.error} onRetry={() => void log.refetch()} />}

@@ -5,7 +5,13 @@ import { Banner } from '@renderer/components/ui/states'
 import { problemOf } from '@renderer/lib/bridge'
 import { connectionsQuery, useSelectConnection, useSignIn } from '../api/session'
 
-export function SignIn({ status, notice }: { status: SessionStatus; notice: string | null }) {
+export function SignIn({
+  status,
+  notice,
+}: {
+  status: SessionStatus
+  notice: { title: string; text: string; tone: 'info' | 'warning' } | null
+}) {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const signIn = useSignIn()
@@ -23,8 +29,8 @@ export function SignIn({ status, notice }: { status: SessionStatus; notice: stri
       >
         <h1>Limena Operator Console</h1>
         {notice && (
-          <Banner tone="warning" title="Signed out.">
-            {notice}
+          <Banner tone={notice.tone} title={notice.title}>
+            {notice.text}
           </Banner>
         )}
         {status.credentialStore === 'session-only' && (

@@ -32,7 +32,7 @@ export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; 
       </p>
       <div className="quota-grid">
         <div className="card">
-          <h3>Calls this hour {quotas.binding === 'velocity' && <span className="badge">binds</span>}</h3>
+          <h2>Calls this hour {quotas.binding === 'velocity' && <span className="badge">binds</span>}</h2>
           <meter min={0} max={Math.max(1, quotas.velocityPerHour)} value={quotas.hour.calls} />
           <p>
             {formatNumber(quotas.hour.calls)} of {formatNumber(quotas.velocityPerHour)} · {formatNumber(quotas.hour.remaining)} left ·
@@ -40,7 +40,7 @@ export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; 
           </p>
         </div>
         <div className="card">
-          <h3>Tokens this month {quotas.binding === 'monthly_ceiling' && <span className="badge">binds</span>}</h3>
+          <h2>Tokens this month {quotas.binding === 'monthly_ceiling' && <span className="badge">binds</span>}</h2>
           <meter min={0} max={Math.max(1, quotas.monthlyTokenCeiling)} low={quotas.monthlyTokenCeiling * 0.8} value={quotas.month.tokens} />
           <p>
             {formatCompact(quotas.month.tokens)} of {formatCompact(quotas.monthlyTokenCeiling)} · {formatCompact(quotas.month.remaining)}{' '}
@@ -77,7 +77,7 @@ export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; 
         </form>
       )}
       <ProblemMessage problem={error} />
-      <h3>Trips</h3>
+      <h2>Trips</h2>
       {quotas.trips.length === 0 ? (
         <p className="muted">No trips recorded.</p>
       ) : (

@@ -3,6 +3,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, use
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation } from 'wouter'
+import { Freshness } from '@renderer/components/ui/freshness'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatCompact, formatPercent } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
@@ -87,6 +88,7 @@ export function TenantsPage() {
           {rows.length} tenant{rows.length === 1 ? '' : 's'}
           {query.hasNextPage ? ' (loading more…)' : ''}
         </span>
+        <Freshness updatedAt={query.dataUpdatedAt} fetching={query.isFetching} onRefresh={() => void query.refetch()} />
       </header>
       {query.isPending && <Loading label="Loading tenants…" />}
       {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
@@ -95,19 +97,19 @@ export function TenantsPage() {
         <div className="table-scroll" ref={scroller} role="grid" aria-rowcount={tableRows.length} aria-label="Tenants">
           <div className="table-row table-head" role="row">
             {table.getHeaderGroups()[0]!.headers.map((header) => (
-              <button
+              <div
                 key={header.id}
-                type="button"
                 role="columnheader"
                 className="cell"
                 aria-sort={
                   header.column.getIsSorted() === 'asc' ? 'ascending' : header.column.getIsSorted() === 'desc' ? 'descending' : 'none'
                 }
-                onClick={header.column.getToggleSortingHandler()}
               >
-                {flexRender(header.column.columnDef.header, header.getContext())}
-                {header.column.getIsSorted() === 'asc' ? ' ▲' : header.column.getIsSorted() === 'desc' ? ' ▼' : ''}
-              </button>
+                <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                  {flexRender(header.column.columnDef.header, header.getContext())}
+                  {header.column.getIsSorted() === 'asc' ? ' ▲' : header.column.getIsSorted() === 'desc' ? ' ▼' : ''}
+                </button>
+              </div>
             ))}
           </div>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

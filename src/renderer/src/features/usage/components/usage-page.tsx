@@ -6,7 +6,8 @@ import { formatCompact, formatDateTime, formatPercent } from '@renderer/lib/form
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { usageQuery, usageRanges, type UsageRange } from '../api/usage-queries'
 
-const palette = ['#2f6feb', '#d4453f', '#2da44e', '#bf8700', '#8250df', '#1b7c83', '#cf222e', '#57606a', '#9a6700']
+/** Series colours from the theme (app.css --chart-N): each at least 3:1 against the chart's background, light and dark. */
+const palette = Array.from({ length: 9 }, (_, index) => `var(--chart-${index + 1})`)
 
 export function UsagePage() {
   const [range, setRange] = useState<UsageRange>('30d')
