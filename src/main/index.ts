@@ -73,11 +73,8 @@ if (!app.requestSingleInstanceLock()) {
     )
 
     try {
-      backend = await startEmbeddedBackend({
-        env: process.env,
-        dataDir: process.env.LIMENA_DATA_DIR ?? join(app.getPath('userData'), 'data'),
-        log,
-      })
+      // The CLI's data directory (LIMENA_DATA_DIR or the OS default): `limena seed-demo` and the app share one install.
+      backend = await startEmbeddedBackend({ env: process.env, log })
       backendState = { state: 'ready', url: backend.url, message: null }
     } catch (error) {
       backendState = { state: 'failed', url: null, message: oneLineMessage(error) }

@@ -34,13 +34,22 @@ export interface EmbeddedBackend {
   close(): Promise<void>
 }
 
+/**
+ * The data directory of the desktop app's embedded backend: the `limena` CLI's (LIMENA_DATA_DIR,
+ * else the OS default of src/server/data-dir.ts), so `limena seed-demo` then `npm start` shows the seeded data.
+ */
+export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
+  return loadConfig(env, { port: 0, host: '127.0.0.1' }).dataDir
+}
+
 export async function startEmbeddedBackend(options: {
   env: NodeJS.ProcessEnv
-  dataDir: string
+  /** Default: embeddedDataDir(env), the CLI's. */
+  dataDir?: string
   log: Logger
   factories?: VaultFactories
 }): Promise<EmbeddedBackend> {
-  const config = loadConfig(options.env, { dataDir: options.dataDir, port: 0, host: '127.0.0.1' })
+  const config = loadConfig(options.env, { dataDir: options.dataDir ?? embeddedDataDir(options.env), port: 0, host: '127.0.0.1' })
   const backend = await startBackend(config, options.log, { loopbackHostOnly: true, factories: options.factories })
   return { url: backend.url, firstRun: firstRunFor(backend.pools), close: () => backend.close() }
 }

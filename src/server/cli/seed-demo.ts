@@ -30,7 +30,8 @@ export async function seedDemoCommand(
     print(
       `limena: seeded ${result.tenants} tenants, ${result.users} users, ${result.auditRows.toLocaleString('en')} audit rows, ${result.usageRows.toLocaleString('en')} hourly usage buckets, ${result.trippedTenants} tenants over their ceiling, in ${result.seconds} s`,
     )
-    print(`limena: every demo user signs in with the password ${demoPassword}`)
+    print(`limena: every demo user signs in with the password ${demoPassword}, for example:`)
+    for (const person of result.sampleSignIns) print(`limena:   ${person.email} (${person.role} of ${person.tenant})`)
   } finally {
     await prepared.close()
   }

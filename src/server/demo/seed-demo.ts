@@ -163,6 +163,8 @@ export interface SeedResult {
   auditRows: number
   usageRows: number
   trippedTenants: number
+  /** A few people to sign in as (they share the demo password). */
+  sampleSignIns: Array<{ email: string; role: string; tenant: string }>
   seconds: number
 }
 
@@ -369,6 +371,11 @@ export async function seedDemo(options: {
        ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
     )
     const users = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM demo_members')
+    const signIns = await client.query<{ email: string; role: string; tenant: string }>(
+      `SELECT u.email, dm.role::text AS role, t.name AS tenant
+         FROM demo_members dm JOIN users u ON u.id = dm.user_id JOIN tenants t ON t.id = dm.tenant_id
+        WHERE dm.role IN ('owner', 'admin') ORDER BY t.name, dm.m LIMIT 3`,
+    )
     await client.query('COMMIT')
     // As autovacuum would after a bulk load: set the rows' hint bits and visibility now, so the
     // first reader of a freshly seeded install (a benchmark's first export) does not pay for it.
@@ -379,6 +386,7 @@ export async function seedDemo(options: {
       auditRows: inserted.rowCount ?? 0,
       usageRows: usage.rowCount ?? 0,
       trippedTenants: trips.rowCount ?? 0,
+      sampleSignIns: signIns.rows,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     }
   } catch (error) {

@@ -3,18 +3,15 @@
  * Turns a tenant's quota counters into the answer a person can act on: the state, which cap
  * binds, the headroom left, and, at the recent rate, when this month's ceiling will be reached.
  */
-import type { Quotas, QuotaState } from '@shared/contract.js'
+import type { Quotas } from '@shared/contract.js'
+import { quotaState } from '@shared/quota-state.js'
 import type { QuotaRow, QuotaTripRow } from './quota-repository.js'
 
 const numberFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })
 const timeFormat = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', hour12: false })
 const dayFormat = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', timeZone: 'UTC' })
 
-export function quotaState(calls: number, velocity: number, tokens: number, ceiling: number): QuotaState {
-  if (tokens >= ceiling) return 'ceiling_reached'
-  if (calls >= velocity) return 'velocity_capped'
-  return 'ok'
-}
+export { quotaState }
 
 export function tripToApi(trip: QuotaTripRow) {
   return {
@@ -52,7 +49,9 @@ export function explainQuota(row: QuotaRow, trips: QuotaTripRow[], tokensPerDay:
     const reachedAt = new Date(row.now.getTime() + (monthLeft / tokensPerDay) * 86_400_000)
     if (reachedAt < monthResets) ceilingReachedAt = reachedAt.toISOString()
   } else if (state === 'ceiling_reached') {
-    ceilingReachedAt = row.now.toISOString()
+    // Already reached: when it was (the open trip), never a forecast of "now".
+    const openTrip = trips.find((trip) => trip.kind === 'monthly_ceiling' && !trip.reset_at && trip.resets_at > row.now)
+    ceilingReachedAt = openTrip?.tripped_at.toISOString() ?? null
   }
 
   const hourText = `${calls} of ${velocity} calls this hour (${hourLeft} left, the hour resets at ${timeFormat.format(hourResets)} UTC)`

@@ -131,4 +131,31 @@ describe('AI quotas', () => {
     expect(over.body).toMatchObject({ state: 'ceiling_reached', message: expect.stringMatching(/tokens for the month/) })
     expect(await auditCount('ai.quota_tripped')).toBe(2)
   })
+
+  it('dates a reached ceiling by its trip, never "around now", and raising the ceiling lifts the trip at once', async () => {
+    const before = await new ApiClient(servers[0]!.url).request<{ month: { tokens: number } }>('GET', `/tenants/${tenantId}/quotas`, {
+      auth: `Bearer ${aiKey}`,
+    })
+    await operator.request('PUT', `/admin/tenants/${tenantId}/quotas`, {
+      body: { velocityPerHour: 1000, monthlyTokenCeiling: before.body.month.tokens + 500 },
+      headers: { 'x-access-reason': reason },
+    })
+    expect((await useAi(0, 500)).status).toBe(200)
+    expect((await useAi(1, 1)).status).toBe(429)
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const tripped = await new ApiClient(servers[0]!.url).request<{
+      state: string
+      forecast: { ceilingReachedAt: string | null }
+      trips: Array<{ kind: string; trippedAt: string; resetAt: string | null }>
+    }>('GET', `/tenants/${tenantId}/quotas`, { auth: `Bearer ${aiKey}` })
+    expect(tripped.body.state).toBe('ceiling_reached')
+    const openTrip = tripped.body.trips.find((trip) => trip.kind === 'monthly_ceiling' && !trip.resetAt)!
+    expect(tripped.body.forecast.ceilingReachedAt).toBe(openTrip.trippedAt)
+    const raised = await operator.request<{ state: string }>('PUT', `/admin/tenants/${tenantId}/quotas`, {
+      body: { velocityPerHour: 1000, monthlyTokenCeiling: 20_000 },
+      headers: { 'x-access-reason': reason },
+    })
+    expect(raised.body.state).toBe('ok')
+    expect((await useAi(1, 100)).status).toBe(200)
+  })
 })

@@ -27,7 +27,9 @@ describe('limena seed-demo', () => {
     expect(seeded.stdout).toMatch(
       /^limena: seeded 12 tenants, \d+ users, 3,000 audit rows, [\d,]+ hourly usage buckets, \d+ tenants over their ceiling, in [\d.]+ s$/m,
     )
-    expect(seeded.stdout).toContain('every demo user signs in with the password limena-demo-password')
+    expect(seeded.stdout).toContain('every demo user signs in with the password limena-demo-password, for example:')
+    // A few sign-ins to try, each a real account of the seeded install.
+    expect(seeded.stdout.match(/^limena: {3}\S+@\S+\.example \((owner|admin) of .+\)$/gm)).toHaveLength(3)
   })
 
   it('leaves audit chains that verify', async () => {
