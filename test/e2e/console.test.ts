@@ -248,11 +248,12 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
 
   it('explores the audit log with filters in the URL, infinite scrolling and an event drawer', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click()
-    await page.getByRole('list', { name: 'Audit events' }).waitFor()
-    await page.getByLabel('Action').fill('auth.*')
-    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByRole('grid', { name: 'Audit events' }).waitFor()
+    await page.getByRole('combobox', { name: 'Action' }).click()
+    await page.keyboard.type('All auth')
+    await page.getByRole('option', { name: /^All auth events/ }).click()
     await expect.poll(() => pageUrl(page)).toContain('action=auth.*')
-    await page.getByRole('listitem').first().click()
+    await page.getByRole('grid', { name: 'Audit events' }).getByRole('row').nth(1).click()
     await page.getByRole('complementary', { name: 'Audit event' }).waitFor()
     await expect
       .poll(() => page.getByRole('complementary', { name: 'Audit event' }).textContent(), { timeout: 15_000 })
@@ -267,13 +268,14 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Export audit log' })
     await dialog.waitFor()
     await expectAccessibleInBothThemes(page, 'export dialog')
+    await dialog.getByRole('button', { name: 'Save CSV…' }).click()
     await expect.poll(() => dialog.textContent(), { timeout: 30_000 }).toMatch(/Exported [\d,]+ events to/)
     expect((await readFile(harness.exportPath, 'utf8')).split('\n')[0]).toMatch(/^"id","at \(UTC, ISO 8601\)","tenant_id","action"/)
     await dialog.getByRole('button', { name: 'Close' }).click()
   })
 
   it('charts usage by tenant with near-ceiling tenants and trips', async () => {
-    await page.getByRole('link', { name: 'Usage' }).click()
+    await page.getByRole('link', { name: 'Usage', exact: true }).click()
     await page.getByRole('heading', { name: 'AI usage' }).waitFor()
     await page.locator('.recharts-area').first().waitFor()
     await page.getByRole('button', { name: '7d' }).click()
@@ -299,6 +301,39 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
         expect(contrastRatio(stroke, colours.background), `${stroke} on ${colours.background}`).toBeGreaterThanOrEqual(3)
     }
     await page.emulateMedia({ colorScheme: 'light' })
+  })
+
+  it('raises the ceiling of a tripped tenant from the usage table, showing the effect before saving', async () => {
+    const tripped = page.getByRole('row').filter({ hasText: '(100%)' }).first()
+    const tenantName = (await tripped.getByRole('cell').first().textContent())!
+    await tripped.getByRole('button', { name: `Change caps of ${tenantName}` }).click()
+    await giveReason('SUP-2051 customer bought more tokens')
+    const dialog = page.getByRole('dialog', { name: `AI quota caps of ${tenantName}` })
+    const editor = dialog.getByRole('form', { name: 'Change AI quota caps' })
+    await editor.waitFor()
+    expect(await editor.getByLabel('Reason for the change').inputValue()).toBe('SUP-2051 customer bought more tokens')
+    const ceiling = Number(await editor.getByLabel('Tokens per month').inputValue())
+    await editor.getByLabel('Tokens per month').fill(String(ceiling * 2))
+    await expect.poll(() => editor.getByRole('status').first().textContent()).toMatch(/^This lifts the trip/)
+    await shot('quota-change')
+    await expectAccessibleInBothThemes(page, 'quota change dialog')
+    await editor.getByRole('button', { name: 'Save caps' }).click()
+    await editor.getByText('Quota caps saved.').waitFor()
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    const admin = await database().admin()
+    try {
+      const quota = await admin.query<{ ceiling: string; changed: string }>(
+        `SELECT q.monthly_token_ceiling::text AS ceiling,
+                (SELECT count(*) FROM limena.audit_logs l WHERE l.tenant_id = t.id AND l.action = 'ai.quota_changed' AND l.reason = 'SUP-2051 customer bought more tokens')::text AS changed
+           FROM limena.tenants t JOIN limena.ai_quotas q ON q.tenant_id = t.id WHERE t.name = $1`,
+        [tenantName],
+      )
+      expect(quota.rows[0]).toEqual({ ceiling: String(ceiling * 2), changed: '1' })
+    } finally {
+      await admin.end()
+    }
+    // The table is read again: the tenant is no longer at 100%.
+    await expect.poll(() => page.getByRole('row').filter({ hasText: tenantName }).filter({ hasText: '(100%)' }).count()).toBe(0)
   })
 
   it('shows the security posture with every guarantee holding, and the access log with reasons', async () => {
@@ -380,9 +415,10 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
       await signIn('operator@limena.example', 'operator password 1')
       await page.getByText('You are admin').waitFor()
       await page.getByRole('tab', { name: 'Audit log' }).click()
-      await page.getByRole('list', { name: 'Audit events' }).waitFor()
+      await page.getByRole('grid', { name: 'Audit events' }).waitFor()
       await page.getByRole('button', { name: 'Export CSV' }).click()
       const exportDialog = page.getByRole('dialog', { name: 'Export audit log' })
+      await exportDialog.getByRole('button', { name: 'Save CSV…' }).click()
       await expect.poll(() => exportDialog.textContent(), { timeout: 30_000 }).toMatch(/Exported [\d,]+ events to/)
       await exportDialog.getByRole('button', { name: 'Close' }).click()
       expect(await page.getByRole('dialog', { name: 'Why are you looking?' }).isVisible()).toBe(false)

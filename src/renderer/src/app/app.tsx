@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { Link, Redirect, Route, Switch, useLocation, useRoute, type RouteComponentProps } from 'wouter'
+import { Link, Redirect, Route, Switch, useLocation, useRoute, useSearchParams, type RouteComponentProps } from 'wouter'
 import { Banner, ErrorState, Loading } from '@renderer/components/ui/states'
 import { AccessLogPage } from '@renderer/features/access/components/access-log-page'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
@@ -12,12 +12,15 @@ import { FirstRun } from '@renderer/features/session/components/first-run'
 import { SignIn } from '@renderer/features/session/components/sign-in'
 import { tenantKeys } from '@renderer/features/tenants/api/tenant-queries'
 import { TenantPage } from '@renderer/features/tenants/components/tenant-page'
+import { ChangeQuotaButton } from '@renderer/features/tenants/components/quota-editor'
 import { TenantsPage } from '@renderer/features/tenants/components/tenants-page'
+import { usageKeys } from '@renderer/features/usage/api/usage-queries'
 import { UsagePage } from '@renderer/features/usage/components/usage-page'
 import { AccessReasonProvider, CurrentReason } from '@renderer/lib/access-reason-provider'
 import { crossTenantScope } from '@renderer/lib/access-reasons'
 import { call } from '@renderer/lib/bridge'
 import { ViewerProvider, viewerOf } from '@renderer/lib/tenant-view'
+import { TimeZoneSetting, useTimeZone } from '@renderer/lib/time-zone'
 import { useConnectionHealth } from '@renderer/lib/use-connection-health'
 
 function NavLink({ href, children }: { href: string; children: string }) {
@@ -49,6 +52,18 @@ function TenantRoute({ params }: RouteComponentProps<{ tenantId: string }>) {
   return <TenantPage tenantId={params.tenantId} auditPanel={<AuditExplorer fixedTenantId={params.tenantId} />} />
 }
 
+/** Usage, where an operator can change the caps of a tenant near its ceiling (the tenants feature's editor). */
+function UsageRoute() {
+  const queryClient = useQueryClient()
+  return (
+    <UsagePage
+      tenantAction={(tenant) => (
+        <ChangeQuotaButton {...tenant} onSaved={() => void queryClient.invalidateQueries({ queryKey: usageKeys.all })} />
+      )}
+    />
+  )
+}
+
 /** What the sign-in page says after a session: the truth about how it ended. */
 interface SignedOutNotice {
   title: string
@@ -74,11 +89,15 @@ function useTrail(): (leave: (place: string) => boolean) => string | null {
 /** The access reason in force on this page: the tenant's own (when one was given) or the cross-tenant one. */
 function ReasonOfThisPage() {
   const [onTenant, params] = useRoute<{ tenantId: string }>('/tenants/:tenantId')
-  return <CurrentReason scope={onTenant ? params.tenantId : crossTenantScope} />
+  const [search] = useSearchParams()
+  const auditTenant = useRoute('/audit')[0] ? search.get('tenantId') : null
+  return <CurrentReason scope={onTenant ? params.tenantId : (auditTenant ?? crossTenantScope)} />
 }
 
 export function App() {
   const status = useSessionStatus()
+  // Every time on screen follows the one zone setting: the app re-renders when it changes.
+  useTimeZone()
   const connection = useConnectionHealth()
   const signOut = useSignOut()
   const queryClient = useQueryClient()
@@ -146,6 +165,7 @@ export function App() {
               {operator && <NavLink href="/platform-audit">Platform log</NavLink>}
             </nav>
             <div className="sidebar-footer">
+              <TimeZoneSetting />
               <div className="muted">{status.data.connection?.name}</div>
               <div>{status.data.user?.email}</div>
               {operator && <div className="badge">Platform operator</div>}
@@ -181,7 +201,7 @@ export function App() {
               <Route path="/audit">
                 <AuditExplorer />
               </Route>
-              {operator && <Route path="/admin/usage" component={UsagePage} />}
+              {operator && <Route path="/admin/usage" component={UsageRoute} />}
               {operator && <Route path="/access-log" component={AccessLogPage} />}
               {operator && <Route path="/posture" component={PosturePage} />}
               {operator && <Route path="/platform-audit" component={PlatformAuditPage} />}

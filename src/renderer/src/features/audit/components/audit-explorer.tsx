@@ -1,177 +1,270 @@
-import { useInfiniteQuery } from '@tanstack/react-query'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, useState } from 'react'
-import { useSearchParams } from 'wouter'
-import type { AuditLogItem } from '@shared/contract'
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Freshness } from '@renderer/components/ui/freshness'
 import { Banner, EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
-import { useTenantView } from '@renderer/lib/tenant-view'
-import { auditPagesQuery, auditReasonScope, auditRouteOf, stripEmpty, type AuditFilterValues } from '../api/audit-queries'
+import { timeZoneName, useTimeZone } from '@renderer/lib/time-zone'
+import { useTenantView, useViewer } from '@renderer/lib/tenant-view'
+import {
+  auditPagesQuery,
+  auditReasonScope,
+  auditRouteOf,
+  boundedFilters,
+  subjectNameQuery,
+  tenantNameQuery,
+  tenantNamesQuery,
+  type AuditListFilters,
+} from '../api/audit-queries'
+import { countWords, describeExport, filterChips, withoutFilter, defaultFilters, type AuditViewFilters } from '../model/audit-filters'
 import { AuditDrawer } from './audit-drawer'
+import { AuditFilterBar } from './audit-filter-bar'
+import { AuditGrid, type AuditGridHandle } from './audit-grid'
+import { copyText } from './copy-button'
 import { ExportButton } from './export-button'
-import { auditActionFilters, auditActionLabel } from '@shared/audit-actions'
+import { useAuditFilters } from './use-audit-filters'
+import './audit-explorer.css'
 
-const filterNames = ['tenantId', 'actorId', 'action', 'from', 'to', 'q'] as const
+/** How many pages are read, looking for an event a link names, before saying it is not listed. */
+const pagesSearchedForLinkedEvent = 10
 
-/** From <input type="datetime-local"> (local time) to an ISO instant, and back. */
-const toInstant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined)
-const toLocal = (iso: string | undefined): string =>
-  iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : ''
+/** The list's filters (the key of its query): the view's, with the range still relative. */
+function listFiltersOf(filters: AuditViewFilters): AuditListFilters {
+  const { tenantId, action, actorId, targetId, q, range, from, to, operatorAccess } = filters
+  const values: AuditListFilters = { tenantId, action, actorId, targetId, q, range, from, to, operatorAccess }
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined))
+}
 
 /**
- * The audit log: one tenant's (`fixedTenantId`, or the tenant filter) or, for an operator, every
- * tenant's. The tenant's view decides the route: a member reads through the tenant route, with
- * no reason asked, even when they are also an operator.
+ * The audit log: one tenant's (`fixedTenantId`: the tenant's own tab) or, from the global page,
+ * any tenant's (an operator: every tenant's). The filters live in this page's URL; the list, the
+ * chips, the export and "Copy link" all read them there. The tenant's view decides the route: a
+ * member reads through the tenant route, with no reason asked, even when also an operator.
  */
 export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
   const operatorCall = useOperatorCall()
-  const [params, setParams] = useSearchParams()
-  const filters: AuditFilterValues = useMemo(() => {
-    const values = Object.fromEntries(filterNames.map((name) => [name, params.get(name) ?? undefined])) as AuditFilterValues
-    return fixedTenantId ? { ...values, tenantId: fixedTenantId } : values
-  }, [params, fixedTenantId])
-  const [draft, setDraft] = useState(filters)
-  useEffect(() => setDraft(filters), [filters])
+  const viewer = useViewer()
+  const zone = useTimeZone()
+  const { filters, setFilters, eventId, setEventId } = useAuditFilters(fixedTenantId)
+  const global = !fixedTenantId
   const view = useTenantView(filters.tenantId)
   const route = auditRouteOf(view)
   // A member whose role may not read the log is told so, as for API keys (no operator detour).
   const hidden = view.via === 'member' && !view.can('audit:read')
+  const needsTenant = route === 'tenant' && !filters.tenantId
+  const listFilters = useMemo(() => listFiltersOf(filters), [filters])
   const query = useInfiniteQuery({
-    ...auditPagesQuery(route, filters, operatorCall),
-    enabled: !hidden && (route === 'operator' || Boolean(filters.tenantId)),
+    ...auditPagesQuery(route, listFilters, operatorCall),
+    enabled: !hidden && !needsTenant,
   })
   const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data])
-  const [selected, setSelected] = useState<AuditLogItem | null>(null)
-  const scroller = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => 52,
-    overscan: 10,
-  })
-  const virtualItems = virtualizer.getVirtualItems()
-  useEffect(() => {
-    const last = virtualItems.at(-1)
-    if (last && last.index >= items.length - 10 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage()
-  }, [virtualItems, items.length, query])
+  const firstPage = query.data?.pages[0]
+  const bounds = firstPage?.bounds ?? null
+  const counts = firstPage?.counts ?? null
 
-  const apply = (values: AuditFilterValues) => {
-    const next = stripEmpty({ ...values, ...(fixedTenantId ? { tenantId: undefined } : {}) })
-    const keep = params.get('tab')
-    setParams({ ...(keep ? { tab: keep } : {}), ...next })
+  // Names: the directory for the cross-tenant list's tenant column (read with the list's own
+  // cross-tenant reason), one lookup for a tenant filtered on, and the listed events for people.
+  const crossTenant = global && !filters.tenantId && !needsTenant
+  const tenantNames = useQuery({
+    ...tenantNamesQuery(viewer.platformOperator ? operatorCall : null),
+    enabled: global && (crossTenant || !viewer.platformOperator),
+  })
+  const filteredTenant = useQuery({ ...tenantNameQuery(filters.tenantId), enabled: Boolean(filters.tenantId) })
+  const tenantName = useCallback(
+    (tenantId: string) => tenantNames.data?.[tenantId]?.name ?? (filteredTenant.data?.id === tenantId ? filteredTenant.data.name : null),
+    [tenantNames.data, filteredTenant.data],
+  )
+  const listedActor = filters.actorId ? items.find((item) => item.actor.id === filters.actorId)?.actor.name : undefined
+  const listedTarget = filters.targetId ? items.find((item) => item.target.id === filters.targetId)?.target.name : undefined
+  const actorName = useQuery({
+    ...subjectNameQuery(route, filters.tenantId, 'actor', filters.actorId, operatorCall),
+    enabled: Boolean(filters.actorId) && !listedActor && query.isSuccess && !needsTenant,
+  })
+  const targetName = useQuery({
+    ...subjectNameQuery(route, filters.tenantId, 'target', filters.targetId, operatorCall),
+    enabled: Boolean(filters.targetId) && !listedTarget && query.isSuccess && !needsTenant,
+  })
+  const names = {
+    tenant: filters.tenantId ? tenantName(filters.tenantId) : null,
+    actor: listedActor ?? actorName.data ?? null,
+    target: listedTarget ?? targetName.data ?? null,
   }
+  const formatInstant = useCallback((iso: string) => formatDateTime(iso, { seconds: true, zone }), [zone])
+  const chips = filterChips(filters, names, formatInstant, fixedTenantId)
+
+  // The drawer: the event the URL names, looked for in the loaded pages (and a few more).
+  const selected = eventId ? (items.find((item) => item.id === eventId) ?? null) : null
+  const searchingForEvent =
+    Boolean(eventId) && !selected && query.hasNextPage && (query.data?.pages.length ?? 0) < pagesSearchedForLinkedEvent
+  useEffect(() => {
+    if (searchingForEvent && !query.isFetchingNextPage) void query.fetchNextPage()
+  }, [searchingForEvent, query])
+  const grid = useRef<AuditGridHandle>(null)
+  const [focusRequest, setFocusRequest] = useState<string | null>(null)
+  const openEvent = useCallback(
+    (id: string) => {
+      setEventId(id)
+      setFocusRequest(id)
+    },
+    [setEventId],
+  )
+  const focusTaken = useCallback(() => setFocusRequest(null), [])
+  const closeDrawer = useCallback(() => {
+    const returnTo = eventId
+    setEventId(null)
+    if (returnTo) requestAnimationFrame(() => grid.current?.focusRow(returnTo))
+  }, [eventId, setEventId])
+  // Escape closes the drawer (a dialog or an open picker handles its own Escape first).
+  useEffect(() => {
+    if (!eventId) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return
+      event.preventDefault()
+      closeDrawer()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [eventId, closeDrawer])
+  // Opened from a link: bring the event's row into view once it is listed.
+  const scrolledTo = useRef<string | null>(null)
+  useEffect(() => {
+    if (selected && scrolledTo.current !== selected.id) {
+      scrolledTo.current = selected.id
+      grid.current?.scrollToRow(selected.id)
+    }
+  }, [selected])
+
+  const [announcement, setAnnouncement] = useState('')
+  const copyLink = async () => {
+    const copied = await copyText(location.href)
+    setAnnouncement(copied ? 'Link to this view copied.' : `Could not copy the link. Copy it by hand: ${location.href}`)
+  }
+  const onCopied = useCallback((message: string) => setAnnouncement(message), [])
+
+  const exportFilters = bounds ? boundedFilters(listFilters, bounds) : null
+  const exportDescription = bounds
+    ? describeExport(filters, bounds, counts?.matching ?? null, names, formatInstant, timeZoneName(zone))
+    : ''
+  const operatorAccessCount = counts?.operatorAccess
+  const loadMore = useCallback(() => void query.fetchNextPage(), [query])
 
   return (
-    <section className={fixedTenantId ? 'panel' : 'page'}>
+    <section className={fixedTenantId ? 'panel audit-explorer' : 'page audit-explorer'}>
       {!fixedTenantId && (
         <header className="page-header">
           <h1>Audit log</h1>
         </header>
       )}
-      <form
-        className="filters"
-        aria-label="Audit filters"
-        onSubmit={(event) => {
-          event.preventDefault()
-          apply(draft)
-        }}
-      >
-        {!fixedTenantId && (
-          <label>
-            Tenant id
-            <input
-              value={draft.tenantId ?? ''}
-              onChange={(event) => setDraft({ ...draft, tenantId: event.target.value || undefined })}
-              placeholder="all tenants"
-            />
-          </label>
-        )}
-        <label>
-          Action
-          <input
-            list="audit-action-catalogue"
-            value={draft.action ?? ''}
-            onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })}
-            placeholder="auth.* or api_key.created"
-          />
-          <datalist id="audit-action-catalogue">
-            {auditActionFilters.map((filter) => (
-              <option key={filter} value={filter}>
-                {filter.endsWith('.*') ? `every ${filter.slice(0, -2)} event` : auditActionLabel(filter)}
-              </option>
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Actor id
-          <input value={draft.actorId ?? ''} onChange={(event) => setDraft({ ...draft, actorId: event.target.value || undefined })} />
-        </label>
-        <label>
-          From
-          <input
-            type="datetime-local"
-            value={toLocal(draft.from)}
-            onChange={(event) => setDraft({ ...draft, from: toInstant(event.target.value) })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            value={toLocal(draft.to)}
-            onChange={(event) => setDraft({ ...draft, to: toInstant(event.target.value) })}
-          />
-        </label>
-        <label>
-          Text
-          <input
-            type="search"
-            value={draft.q ?? ''}
-            onChange={(event) => setDraft({ ...draft, q: event.target.value || undefined })}
-            placeholder="names, targets, metadata"
-          />
-        </label>
-        <button type="submit" className="primary">
-          Apply
-        </button>
-        {!hidden && <ExportButton filters={filters} />}
-      </form>
-      {hidden && <Banner tone="info" title="The audit log is visible to admins and owners." />}
-      {query.isPending && query.fetchStatus !== 'idle' && <Loading label="Loading audit events…" />}
-      {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
-      {query.isSuccess && items.length === 0 && <EmptyState title="No audit events match these filters." />}
-      {items.length > 0 && (
-        <div className="table-scroll audit-list" ref={scroller} role="list" aria-label="Audit events">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualItems.map((virtual) => {
-              const item = items[virtual.index]!
-              return (
+      <AuditFilterBar
+        filters={filters}
+        setFilters={setFilters}
+        fixedTenantId={fixedTenantId}
+        route={route}
+        operatorCall={operatorCall}
+        tenantSearchCall={viewer.platformOperator ? operatorCall : null}
+        names={names}
+        tenantName={tenantName}
+        bounds={bounds}
+      />
+      <div className="audit-chips" role="group" aria-label="Applied filters">
+        {chips.length === 0 ? (
+          <span className="muted">No filters: every event{fixedTenantId ? ' of this tenant' : ''}.</span>
+        ) : (
+          <>
+            {chips.map((chip) => (
+              <span key={chip.name} className="chip">
+                <span className="chip-label">{chip.label}</span>
                 <button
-                  key={item.id}
                   type="button"
-                  role="listitem"
-                  className="audit-row"
-                  style={{ position: 'absolute', top: 0, transform: `translateY(${virtual.start}px)`, height: virtual.size }}
-                  onClick={() => setSelected(item)}
+                  className="chip-remove"
+                  aria-label={`Remove filter ${chip.label}`}
+                  onClick={() => setFilters(withoutFilter(filters, chip.name))}
                 >
-                  <span className="audit-time">{formatDateTime(item.at)}</span>
-                  <span className="audit-action" title={item.action}>
-                    {auditActionLabel(item.action)}
-                  </span>
-                  <span>
-                    <strong>{item.actor.name ?? item.actor.type}</strong>
-                    {item.target.name ? ` → ${item.target.name}` : ''}
-                  </span>
-                  <span className="muted">{item.reason ? `Reason: ${item.reason}` : (item.ip ?? '')}</span>
+                  ×
                 </button>
-              )
-            })}
-          </div>
-          {query.isFetchingNextPage && <Loading label="Loading older events…" />}
+              </span>
+            ))}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setFilters({ ...defaultFilters, ...(fixedTenantId ? { tenantId: fixedTenantId } : {}) })}
+            >
+              Clear all
+            </button>
+          </>
+        )}
+      </div>
+      {!hidden && !needsTenant && (
+        <div className="audit-toolbar">
+          <strong className="audit-count" role="status" aria-live="polite">
+            {query.isPending ? 'Counting events…' : counts ? countWords(counts.matching) : `${items.length} events loaded`}
+          </strong>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={filters.operatorAccess === 'include'}
+              onChange={(event) => setFilters({ ...filters, operatorAccess: event.target.checked ? 'include' : 'exclude' })}
+            />
+            Show operator access (
+            {operatorAccessCount ? (operatorAccessCount.exact ? operatorAccessCount.value : `${operatorAccessCount.value}+`) : '…'})
+          </label>
+          <Freshness updatedAt={query.dataUpdatedAt} fetching={query.isFetching} onRefresh={() => void query.refetch()} />
+          <button type="button" onClick={() => void copyLink()}>
+            Copy link to this view
+          </button>
+          <ExportButton filters={exportFilters} description={exportDescription} disabled={query.isFetching && !query.isFetchingNextPage} />
         </div>
       )}
-      <AuditDrawer item={selected} neighbours={items} onClose={() => setSelected(null)} reasonScope={auditReasonScope(filters)} />
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      {hidden && <Banner tone="info" title="The audit log is visible to admins and owners." />}
+      {!hidden && needsTenant && <EmptyState title="Pick a tenant to read its audit log." />}
+      {query.isPending && query.fetchStatus !== 'idle' && <Loading label="Loading audit events…" />}
+      {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isSuccess && items.length === 0 && (
+        <EmptyState title="No audit events match these filters.">
+          {filters.operatorAccess === 'exclude' && operatorAccessCount && operatorAccessCount.value > 0
+            ? 'Operator access rows are hidden: show them with the box above.'
+            : undefined}
+        </EmptyState>
+      )}
+      {items.length > 0 && (
+        <AuditGrid
+          ref={grid}
+          items={items}
+          global={global}
+          tenantName={tenantName}
+          selectedId={eventId}
+          onOpen={openEvent}
+          onSelect={setEventId}
+          hasMore={Boolean(query.hasNextPage)}
+          loadingMore={query.isFetchingNextPage}
+          loadMore={loadMore}
+          rowCount={counts?.matching.exact ? counts.matching.value + 1 : -1}
+          onCopied={onCopied}
+        />
+      )}
+      {eventId && !selected && query.isSuccess && !searchingForEvent && !query.isFetchingNextPage && (
+        <Banner tone="warning" title="That event is not in this list.">
+          Event {eventId} is not among the events listed with these filters.{' '}
+          <button type="button" className="link-button" onClick={() => setEventId(null)}>
+            Dismiss
+          </button>
+        </Banner>
+      )}
+      {selected && (
+        <AuditDrawer
+          item={selected}
+          neighbours={items}
+          onClose={closeDrawer}
+          reasonScope={auditReasonScope(filters)}
+          tenantName={tenantName(selected.tenantId)}
+          focusRequest={focusRequest}
+          onFocusTaken={focusTaken}
+          onCopied={onCopied}
+        />
+      )}
     </section>
   )
 }

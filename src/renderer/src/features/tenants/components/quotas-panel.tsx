@@ -5,6 +5,7 @@ import { ProblemMessage } from '@renderer/components/ui/problem-message'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatCompact, formatDateTime, formatNumber } from '@renderer/lib/format'
 import { useResetQuota } from '../api/tenant-queries'
+import { QuotaEditor } from './quota-editor'
 import { QuotaStateBadge } from './quota-state-badge'
 
 /** The fail-soft words for a tripped quota: what happened, and when it resets. */
@@ -48,7 +49,11 @@ export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; 
           </p>
           <p className="muted">
             Recent rate {formatCompact(quotas.forecast.tokensPerDay)} tokens a day
-            {quotas.forecast.ceilingReachedAt ? ` · ceiling reached around ${formatDateTime(quotas.forecast.ceilingReachedAt)}` : ''}
+            {quotas.forecast.ceilingReachedAt
+              ? quotas.state === 'ceiling_reached'
+                ? ` · ceiling reached ${formatDateTime(quotas.forecast.ceilingReachedAt)}`
+                : ` · ceiling reached around ${formatDateTime(quotas.forecast.ceilingReachedAt)} at this rate`
+              : ''}
           </p>
         </div>
       </div>
@@ -77,6 +82,12 @@ export function QuotasPanel({ tenantId, quotas, canReset }: { tenantId: string; 
         </form>
       )}
       <ProblemMessage problem={error} />
+      {canReset && (
+        <>
+          <h2>Change caps</h2>
+          <QuotaEditor tenantId={tenantId} quotas={quotas} />
+        </>
+      )}
       <h2>Trips</h2>
       {quotas.trips.length === 0 ? (
         <p className="muted">No trips recorded.</p>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatCompact, formatDateTime, formatPercent } from '@renderer/lib/format'
@@ -9,7 +9,8 @@ import { usageQuery, usageRanges, type UsageRange } from '../api/usage-queries'
 /** Series colours from the theme (app.css --chart-N): each at least 3:1 against the chart's background, light and dark. */
 const palette = Array.from({ length: 9 }, (_, index) => `var(--chart-${index + 1})`)
 
-export function UsagePage() {
+/** `tenantAction`: what an operator can do about a tenant near its ceiling (composed by the app: the tenants feature's quota editor). */
+export function UsagePage({ tenantAction }: { tenantAction?: (tenant: { tenantId: string; tenantName: string }) => ReactNode }) {
   const [range, setRange] = useState<UsageRange>('30d')
   const [measure, setMeasure] = useState<'tokens' | 'calls'>('tokens')
   const { bucket } = usageRanges[range]
@@ -98,6 +99,11 @@ export function UsagePage() {
                       <th>Tenant</th>
                       <th>Used</th>
                       <th>Ceiling</th>
+                      {tenantAction && (
+                        <th>
+                          <span className="visually-hidden">Actions</span>
+                        </th>
+                      )}
                     </tr>
                   </thead>
                   <tbody>
@@ -108,6 +114,7 @@ export function UsagePage() {
                           {formatCompact(entry.monthTokens)} ({formatPercent(entry.ratio)})
                         </td>
                         <td>{formatCompact(entry.monthlyTokenCeiling)}</td>
+                        {tenantAction && <td>{tenantAction(entry)}</td>}
                       </tr>
                     ))}
                   </tbody>
