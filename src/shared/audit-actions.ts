@@ -36,6 +36,7 @@ export const auditActions = {
   'api_key.created': { label: 'API key created', target: 'api_key', fields: ['metadata'] },
   'api_key.deleted': { label: 'API key revoked', target: 'api_key', fields: ['reason', 'metadata'] },
   'api_key.scopes_reduced': { label: 'API key scopes reduced', target: 'api_key', fields: ['reason', 'changes', 'metadata'] },
+  'api_key.rolled': { label: 'API key rolled', target: 'api_key', fields: ['metadata'] },
   'integration.connected': { label: 'Integration connected', target: 'integration', fields: ['metadata'] },
   'integration.disconnected': { label: 'Integration disconnected', target: 'integration', fields: ['metadata'] },
   'integration.reencrypted': { label: 'Integration secret re-encrypted', target: 'integration', fields: ['metadata'] },

@@ -174,6 +174,12 @@ export const myInvitationSchema = z.object({
   expiresAt: isoDateTime,
 })
 
+/** How long a new API key lives, in days: one of these, or null for a key that never expires. */
+export const apiKeyLifetimes = [30, 90, 365] as const
+export const apiKeyLifetimeSchema = z.literal(apiKeyLifetimes).nullable()
+/** A rolled key's grace period, in hours: how long the old key keeps working beside its successor. */
+export const apiKeyMaxGraceHours = 168
+
 export const apiKeySummarySchema = z.object({
   id: uuid,
   name: z.string(),
@@ -181,6 +187,23 @@ export const apiKeySummarySchema = z.object({
   scopes: z.array(apiKeyScopeSchema),
   createdAt: isoDateTime,
   lastUsedAt: isoDateTime.nullable(),
+  /** When the key stops working (null: never). A rolled key's is the end of its grace period. */
+  expiresAt: isoDateTime.nullable(),
+  /** Its expiry policy, which a successor inherits: days from creation, or null for never. */
+  expiresInDays: apiKeyLifetimeSchema,
+  /** When it was rolled, and the key that replaced it; both null for a key never rolled. */
+  rolledAt: isoDateTime.nullable(),
+  successorId: uuid.nullable(),
+})
+
+/** A key just made, by create or roll: the only answer that ever holds the key itself. */
+const newApiKeySchema = z.object({
+  id: uuid,
+  key: z.string(),
+  prefix: z.string(),
+  name: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  expiresAt: isoDateTime.nullable(),
 })
 
 export const auditActorSchema = z.object({
@@ -308,6 +331,10 @@ export const quotasSchema = z.object({
   /** The cap that refuses calls now, or else the one closest to doing so. */
   binding: z.enum(['velocity', 'monthly_ceiling']),
   explanation: z.string(),
+  /**
+   * `ceilingReachedAt`: while within limits, when the recent rate reaches the ceiling (null if not
+   * this month); once reached, when it was (the open trip's time), never a forecast of "now".
+   */
   forecast: z.object({ tokensPerDay: z.number(), ceilingReachedAt: isoDateTime.nullable() }),
   trips: z.array(quotaTripSchema),
 })
@@ -386,10 +413,35 @@ export const postureSchema = z.object({
       ageDays: z.number().nullable(),
       retired: z.boolean(),
       rotationDue: z.boolean(),
+      /** Encryption keys: how many integration secrets are sealed under this version now (null for signing keys). */
+      sealedSecrets: z.number().int().nullable(),
     }),
   ),
   migrations: z.object({ applied: z.array(z.string()), latest: z.string().nullable() }),
   guarantees: z.array(z.object({ name: z.string(), holds: z.boolean(), detail: z.string() })),
+  /**
+   * Live tenant API keys (not revoked, not expired, of live tenants): how many, how many are
+   * older than `maxAgeDays` and in how many tenants, and the oldest of those (at most 100).
+   */
+  apiKeys: z.object({
+    maxAgeDays: z.number().int(),
+    live: z.number().int(),
+    older: z.number().int(),
+    tenants: z.number().int(),
+    oldest: z.array(
+      z.object({
+        tenantId: uuid,
+        tenantName: z.string(),
+        keyId: uuid,
+        name: z.string(),
+        prefix: z.string(),
+        createdAt: isoDateTime,
+        ageDays: z.number().int(),
+        lastUsedAt: isoDateTime.nullable(),
+        expiresAt: isoDateTime.nullable(),
+      }),
+    ),
+  }),
 })
 export type Posture = z.infer<typeof postureSchema>
 
@@ -532,12 +584,27 @@ export const operations = {
     path: '/tenants/:tenantId/api-keys',
     access: 'tenant',
     permission: 'keys:write',
-    summary: 'Create an API key; the key is in this answer only',
+    summary: 'Create an API key that expires after 30, 90 (when not said) or 365 days, or never (null); the key is in this answer only',
     successStatus: 201,
     input: tenantParams
-      .extend({ name: z.string().trim().min(1).max(200), scopes: z.array(apiKeyScopeSchema).min(1).max(apiKeyScopes.length) })
+      .extend({
+        name: z.string().trim().min(1).max(200),
+        scopes: z.array(apiKeyScopeSchema).min(1).max(apiKeyScopes.length),
+        expiresInDays: apiKeyLifetimeSchema.default(90),
+      })
       .strict(),
-    output: z.object({ id: uuid, key: z.string(), prefix: z.string(), name: z.string(), scopes: z.array(apiKeyScopeSchema) }),
+    output: newApiKeySchema,
+  }),
+  rollApiKey: defineOperation({
+    method: 'POST',
+    path: '/tenants/:tenantId/api-keys/:keyId/roll',
+    access: 'tenant',
+    permission: 'keys:write',
+    summary:
+      'Roll an API key: a successor with the same name, scopes and expiry policy (the key is in this answer only), while the old key keeps working for `graceHours` (0 to 168), never beyond its own expiry',
+    successStatus: 201,
+    input: tenantParams.extend({ keyId: uuid, graceHours: z.number().int().min(0).max(apiKeyMaxGraceHours) }).strict(),
+    output: newApiKeySchema.extend({ replaced: z.object({ id: uuid, validUntil: isoDateTime }) }),
   }),
   deleteApiKey: defineOperation({
     method: 'DELETE',
@@ -866,7 +933,8 @@ export const operations = {
     method: 'GET',
     path: '/admin/posture',
     access: 'operator',
-    summary: 'Security posture read from the live database: RLS per table, role attributes and grants, key ages, migrations',
+    summary:
+      'Security posture read from the live database: RLS per table, role attributes and grants, install key ages and the live keyring, tenant API keys older than 90 days, migrations',
     input: noInput,
     output: postureSchema,
   }),

@@ -340,7 +340,8 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await page.getByRole('link', { name: 'Security posture' }).click()
     await page.getByText('Every tenant table has row-level security enabled and forced').waitFor()
     expect(await page.locator('.guarantees li.broken').allTextContents()).toEqual([
-      expect.stringContaining('Keys are younger than 90 days'),
+      expect.stringContaining('Install keys (encryption, JWT signing) are younger than 90 days'),
+      expect.stringContaining('Tenant API keys are younger than 90 days'),
     ])
     await page.getByText('Keys older than 90 days.').waitFor()
     await shot('posture')
@@ -452,7 +453,7 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await dialog.getByLabel('I copied the key and stored it safely').check()
     await dialog.getByRole('button', { name: 'Done' }).click()
     await expect.poll(() => dialog.isVisible()).toBe(false)
-    await page.getByRole('cell', { name: 'Console e2e key' }).waitFor()
+    await page.getByRole('cell', { name: 'Console e2e key', exact: true }).waitFor()
   })
 
   it('says plainly on the sign-in page when no keychain is available', async () => {

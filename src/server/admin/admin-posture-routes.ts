@@ -4,11 +4,113 @@
  * per table, each limena role's attributes and effective privileges, key ages, migrations, and a
  * list of guarantees, each marked as holding or not. A read about the platform: recorded once in
  * the platform audit log (`platform.posture_read`) with the reason, like every operator read.
+ *
+ * Keys are read live too. The encryption versions are the running keyring's (which re-reads the
+ * install's secrets, so `rotate-keys --encryption` shows without a restart) together with those
+ * the integration secrets are sealed under now; tenant API keys older than 90 days are counted
+ * across every live tenant, with the oldest listed.
  */
+import type { Posture } from '@shared/contract.js'
 import { globalTables } from '../db/global-tables.js'
-import { roleNames } from '../db/pools.js'
-import type { DomainHandlers } from '../http/operation-context.js'
+import { roleNames, type DbClient } from '../db/pools.js'
+import type { DomainHandlers, OperatorContext } from '../http/operation-context.js'
+import { keyRotationDays } from '../secrets/key-ages.js'
 import { operatorCall, platformOperatorRead, platformResult } from './operator-access.js'
+
+/** The oldest tenant API keys past their age that the posture lists (the count covers all). */
+const oldApiKeysListed = 100
+
+/**
+ * The install's keys with the encryption versions as they are now: those this server started
+ * with, up to the newest the keyring holds after re-reading the secrets, and any version a
+ * stored secret is sealed under; only the newest is current. `sealedSecrets` counts the
+ * integration secrets sealed under each version.
+ */
+async function liveKeys(context: OperatorContext, client: DbClient): Promise<Posture['keys']> {
+  const started = context.deps.keyAges()
+  const sealed = new Map(
+    (
+      await client.query<{ version: number; secrets: number }>(
+        'SELECT key_version AS version, count(*)::int AS secrets FROM integrations GROUP BY key_version',
+      )
+    ).rows.map((row) => [row.version, row.secrets]),
+  )
+  const startedEncryption = started.filter((key) => key.kind === 'encryption')
+  const versionOf = (id: string) => Number(id.slice(1))
+  const startedNewest = Math.max(0, ...startedEncryption.map((key) => versionOf(key.id)))
+  // A keyring that cannot re-read the secrets still knows the keys it holds: the posture shows those.
+  const keyringNewest = await context.deps.keyring.current().then(
+    (current) => current.version,
+    () => startedNewest,
+  )
+  const newest = Math.max(startedNewest, keyringNewest)
+  const versions = new Set([...startedEncryption.map((key) => versionOf(key.id)), ...sealed.keys()])
+  for (let version = startedNewest + 1; version <= newest; version += 1) versions.add(version)
+  const encryption = [...versions]
+    .sort((a, b) => a - b)
+    .map((version) => {
+      const known = startedEncryption.find((key) => versionOf(key.id) === version)
+      return {
+        kind: 'encryption' as const,
+        id: `v${version}`,
+        createdAt: known?.createdAt ?? null,
+        ageDays: known?.ageDays ?? null,
+        retired: version !== newest,
+        rotationDue: known?.rotationDue ?? false,
+        sealedSecrets: sealed.get(version) ?? 0,
+      }
+    })
+  const signing = started.filter((key) => key.kind === 'jwt-signing').map((key) => ({ ...key, sealedSecrets: null }))
+  return [...encryption, ...signing]
+}
+
+/** Live tenant API keys (not revoked, not expired, of live tenants) and those older than the rotation age. */
+async function apiKeyAges(client: DbClient): Promise<Posture['apiKeys']> {
+  const live = `FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+                WHERE t.deleted_at IS NULL AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`
+  const old = `k.created_at < now() - make_interval(days => ${keyRotationDays})`
+  const counts = (
+    await client.query<{ live: number; older: number; tenants: number }>(
+      `SELECT count(*)::int AS live, (count(*) FILTER (WHERE ${old}))::int AS older,
+              (count(DISTINCT k.tenant_id) FILTER (WHERE ${old}))::int AS tenants ${live}`,
+    )
+  ).rows[0]!
+  const oldest = (
+    await client.query<{
+      tenant_id: string
+      tenant_name: string
+      id: string
+      name: string
+      prefix: string
+      created_at: Date
+      age_days: number
+      last_used_at: Date | null
+      expires_at: Date | null
+    }>(
+      `SELECT k.tenant_id, t.name AS tenant_name, k.id, k.name, k.prefix, k.created_at, k.last_used_at, k.expires_at,
+              floor(extract(epoch FROM now() - k.created_at) / 86400)::int AS age_days
+         ${live} AND ${old}
+        ORDER BY k.created_at, k.id LIMIT ${oldApiKeysListed}`,
+    )
+  ).rows
+  return {
+    maxAgeDays: keyRotationDays,
+    ...counts,
+    oldest: oldest.map((row) => ({
+      tenantId: row.tenant_id,
+      tenantName: row.tenant_name,
+      keyId: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      createdAt: row.created_at.toISOString(),
+      ageDays: row.age_days,
+      lastUsedAt: row.last_used_at?.toISOString() ?? null,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+    })),
+  }
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
 
 const privileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const
 
@@ -128,7 +230,8 @@ export const adminPostureHandlers = {
           grants: [...byTable.entries()].map(([table, list]) => ({ table, privileges: list })),
         }
       })
-      const keys = context.deps.keyAges()
+      const keys = await liveKeys(context, client)
+      const apiKeys = await apiKeyAges(client)
       const privilegesOf = (role: string, table: string) =>
         rolesOut.find((entry) => entry.name === role)?.grants.find((grant) => grant.table === table)?.privileges ?? []
       const unprotected = tablesOut
@@ -190,13 +293,21 @@ export const adminPostureHandlers = {
             detail: readonlyWrites.length ? `writes on ${readonlyWrites.map((grant) => grant.table).join(', ')}` : 'SELECT only',
           },
           {
-            name: 'Keys are younger than 90 days',
+            name: `Install keys (encryption, JWT signing) are younger than ${keyRotationDays} days`,
             holds: dueKeys.length === 0,
             detail: dueKeys.length
               ? `rotate: ${dueKeys.map((key) => `${key.kind} ${key.id} (${key.ageDays} days)`).join(', ')}`
-              : 'all keys within 90 days or of unknown age',
+              : `all keys within ${keyRotationDays} days or of unknown age`,
+          },
+          {
+            name: `Tenant API keys are younger than ${keyRotationDays} days`,
+            holds: apiKeys.older === 0,
+            detail: apiKeys.older
+              ? `${plural(apiKeys.older, 'key')} older than ${keyRotationDays} days across ${plural(apiKeys.tenants, 'tenant')} (of ${apiKeys.live} live): roll them`
+              : `${plural(apiKeys.live, 'live key')} checked`,
           },
         ],
+        apiKeys,
       }
       return platformResult(posture)
     })

@@ -5,10 +5,12 @@
  * at once; no credential makes the caller anonymous, and the route decides. A genuine access
  * token whose session has ended (signed out, revoked, user disabled) is a 401 too: its signature
  * outlives the session by up to 15 minutes, so session-revocations is asked on every request.
+ * An API key past its expiry (or past a roll's grace period) is a 401 that says it expired and
+ * when, and nothing more: the caller holds the key, so that tells them nothing new.
  */
 import type { Express, Request } from 'express'
 import { apiKeyScopes, type ApiKeyScope } from '@shared/permissions.js'
-import { findApiKeyByHash, touchApiKey } from '../api-keys/api-key-repository.js'
+import { findApiKeyByHash, hasExpired, touchApiKey } from '../api-keys/api-key-repository.js'
 import { isWellFormedApiKey, looksLikeApiKey } from '../api-keys/api-key-format.js'
 import type { Principal } from '../http/principal.js'
 import type { SessionRevocations } from '../http/operation-context.js'
@@ -26,6 +28,7 @@ async function apiKeyPrincipal(pools: DatabasePools, presented: string): Promise
     findApiKeyByHash(client, keyHash),
   )
   if (!row || row.revoked_at) throw problems.unauthorized('the API key is not valid')
+  if (hasExpired(row)) throw problems.unauthorized(`this API key expired at ${row.expires_at!.toISOString()}`)
   await withTenant(pools.app, row.tenant_id, (client) => touchApiKey(client, row.tenant_id, row.id))
   const scopes = row.scopes.filter((scope): scope is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(scope))
   return { kind: 'api_key', keyId: row.id, tenantId: row.tenant_id, name: row.name, scopes }

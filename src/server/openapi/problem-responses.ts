@@ -39,6 +39,11 @@ export const handlerAnswers: { readonly [Name in OperationName]?: HandlerAnswers
   updateTenant: { 409: 'The slug is already taken.' },
   adminCreateTenant: { 409: 'The slug is already taken.' },
   createApiKey: { 403: 'Or an API key tried to grant a scope it does not hold itself.' },
+  rollApiKey: {
+    403: 'Or an API key tried to roll a key with a scope it does not hold itself.',
+    404: 'Or the key was revoked.',
+    409: 'The key was rolled already (roll its successor), or it has expired (create a new key).',
+  },
   addMember: { 403: 'Or only an owner may grant the owner role.', 409: 'The email is already a member of the tenant.' },
   acceptMyInvitation: { 409: 'The caller is already a member of the tenant.' },
   leaveTenant: { 409: 'The caller is the last owner, who cannot leave: make someone else owner first.' },
@@ -111,7 +116,10 @@ function unauthorizedReason(definition: OperationDefinition, own: HandlerAnswers
       'No valid refresh_token cookie: missing, expired, revoked, or already used (reusing one revokes its whole session).',
       own[401],
     )
-  return joined('No credential, or one that is not valid, has expired or was revoked.', own[401])
+  return joined(
+    'No credential, or one that is not valid, has expired or was revoked (an API key past its expiry or its grace period after a roll: the detail says when it expired).',
+    own[401],
+  )
 }
 
 export function problemResponsesOf(shape: OperationShape): Record<string, JsonSchema> {

@@ -65,7 +65,18 @@ describe('API keys', () => {
       `/tenants/${world.tenantA}/api-keys`,
     )
     const entry = listing.body.items.find((item) => item.id === created.id)!
-    expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'scopes'])
+    expect(Object.keys(entry).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'expiresInDays',
+      'id',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'rolledAt',
+      'scopes',
+      'successorId',
+    ])
     expect(listing.text).not.toContain(created.key.slice(4, 24))
   })
 

@@ -25,6 +25,7 @@ const examples: Record<string, unknown> = {
   'POST /tenants/:tenantId/members': { email: 'late-invitee@example.test', role: 'viewer' },
   'PATCH /tenants/:tenantId/members/:userId': { role: 'viewer' },
   'POST /tenants/:tenantId/api-keys': { name: 'after deletion', scopes: ['tenant:read'] },
+  'POST /tenants/:tenantId/api-keys/:keyId/roll': { graceHours: 24 },
   'POST /tenants/:tenantId/integrations': { provider: 'github', label: 'after deletion', secret: 'x' },
   'POST /tenants/:tenantId/ai/usage': { tokens: 1 },
   'PUT /admin/tenants/:tenantId/quotas': { velocityPerHour: 10, monthlyTokenCeiling: 1000 },

@@ -92,6 +92,12 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     })
     return { as: world.clients.owner, input: { tenantId: world.tenantA, keyId: created.body.id } }
   },
+  rollApiKey: async (world) => {
+    const created = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+      body: { name: 'to roll', scopes: ['tenant:read'], expiresInDays: 30 },
+    })
+    return { as: world.clients.admin, input: { tenantId: world.tenantA, keyId: created.body.id, graceHours: 24 } }
+  },
   acceptInvite: async (world) => ({
     as: 'anonymous',
     input: { token: (await world.invite(`${world.unique('invitee')}@example.test`)).token, password: 'the invitee password' },
@@ -353,6 +359,36 @@ const otherAnswers: OtherAnswer[] = [
     status: 409,
     why: 'the last owner leaving',
     call: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA } }),
+  },
+  {
+    operation: 'rollApiKey',
+    status: 409,
+    why: 'a key already rolled',
+    call: async (world) => {
+      const created = await world.clients.owner.request<{ id: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+        body: { name: 'rolled already', scopes: ['tenant:read'] },
+      })
+      const first = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys/${created.body.id}/roll`, {
+        body: { graceHours: 1 },
+      })
+      expect(first.status).toBe(201)
+      return { as: world.clients.owner, input: { tenantId: world.tenantA, keyId: created.body.id, graceHours: 1 } }
+    },
+  },
+  {
+    operation: 'me',
+    status: 401,
+    why: 'an API key past its expiry',
+    call: async (world) => {
+      const created = await world.clients.owner.request<{ id: string; key: string }>('POST', `/tenants/${world.tenantA}/api-keys`, {
+        body: { name: 'expired', scopes: ['tenant:read'], expiresInDays: 30 },
+      })
+      const rolled = await world.clients.owner.request('POST', `/tenants/${world.tenantA}/api-keys/${created.body.id}/roll`, {
+        body: { graceHours: 0 },
+      })
+      expect(rolled.status).toBe(201)
+      return { as: apiKey(created.body.key), input: {} }
+    },
   },
   {
     operation: 'addMember',

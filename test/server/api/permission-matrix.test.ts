@@ -45,6 +45,13 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
       })
       return { path: `${base}/api-keys/${created.body.id}` }
     }
+    case 'rollApiKey': {
+      const created = await world.clients.owner.request<{ id: string }>('POST', `${base}/api-keys`, {
+        // keys:write only, so a keys:write key may roll it (a key may not roll one with scopes it lacks).
+        body: { name: 'to roll', scopes: ['keys:write'] },
+      })
+      return { path: `${base}/api-keys/${created.body.id}/roll`, body: { graceHours: 24 } }
+    }
     case 'addMember':
       return { path: `${base}/members`, body: { email: `invitee-${crypto.randomUUID()}@example.test`, role: 'viewer' } }
     case 'updateMember':

@@ -64,6 +64,7 @@ function bodyFor(definition: OperationDefinition): unknown {
     'POST /tenants/:tenantId/members': { email: 'intruder@example.test', role: 'owner' },
     'PATCH /tenants/:tenantId/members/:userId': { role: 'viewer' },
     'POST /tenants/:tenantId/api-keys': { name: 'intruder', scopes: ['tenant:read'] },
+    'POST /tenants/:tenantId/api-keys/:keyId/roll': { graceHours: 24 },
     'POST /tenants/:tenantId/integrations': { provider: 'github', label: 'intruder', secret: 'x' },
     'POST /tenants/:tenantId/ai/usage': { tokens: 1 },
   }

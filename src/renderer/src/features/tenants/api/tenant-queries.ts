@@ -5,10 +5,13 @@
  * mutations, which refresh through the same keys.
  */
 import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
-import type { OperationOutput } from '@shared/contract'
+import type { OperationInput, OperationOutput } from '@shared/contract'
 import { crossTenantScope } from '@renderer/lib/access-reasons'
 import { call } from '@renderer/lib/bridge'
 import { useOperatorCall, type OperatorCall } from '@renderer/lib/operator-call'
+
+/** How long a new key lives, in days, or null for never. */
+export type ApiKeyLifetime = NonNullable<OperationInput<'createApiKey'>['expiresInDays']> | null
 
 export const tenantKeys = {
   all: ['tenants'] as const,
@@ -106,15 +109,18 @@ export function operatorDetailQuery(tenantId: string, operatorCall: OperatorCall
   })
 }
 
-function useTenantMutation<Input>(tenantId: string, run: (input: Input) => Promise<unknown>) {
+function useTenantMutation<Input, Output = unknown>(tenantId: string, run: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient()
   return useMutation({ mutationFn: run, onSuccess: () => queryClient.invalidateQueries({ queryKey: tenantKeys.detailsOf(tenantId) }) })
 }
 
 export const useCreateApiKey = (tenantId: string) =>
-  useTenantMutation(tenantId, (input: { name: string; scopes: string[] }) =>
-    call('createApiKey', { tenantId, name: input.name, scopes: input.scopes as never }),
+  useTenantMutation(tenantId, (input: { name: string; scopes: string[]; expiresInDays: ApiKeyLifetime }) =>
+    call('createApiKey', { tenantId, name: input.name, scopes: input.scopes as never, expiresInDays: input.expiresInDays }),
   )
+/** A successor with the same name, scopes and expiry; the old key keeps working for `graceHours`. */
+export const useRollApiKey = (tenantId: string) =>
+  useTenantMutation(tenantId, (input: { keyId: string; graceHours: number }) => call('rollApiKey', { tenantId, ...input }))
 export const useRevokeApiKey = (tenantId: string) =>
   useTenantMutation(tenantId, (keyId: string) => call('deleteApiKey', { tenantId, keyId }))
 export const useAddMember = (tenantId: string) =>
