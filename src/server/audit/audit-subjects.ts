@@ -9,6 +9,7 @@
  * tenant it groups only the newest `crossTenantWindow` rows naming a subject, so its cost does not
  * grow with the log: the pickers offer who is active, and counts say how often in that window.
  */
+import type { OperationOutput } from '@shared/contract.js'
 import type { DbClient } from '../db/pools.js'
 import { likePattern, parameterBinder } from './audit-query.js'
 
@@ -22,14 +23,8 @@ export interface AuditSubjectQuery {
   tenantId?: string
 }
 
-export interface AuditSubject {
-  type: string
-  id: string
-  name: string | null
-  events: number
-  /** The tenants whose rows name this subject (in the rows grouped). */
-  tenantIds: string[]
-}
+/** A subject with the tenants whose rows name it (in the rows grouped): the operator route's item. */
+export type AuditSubject = OperationOutput<'adminListAuditSubjects'>['items'][number]
 
 /** How many of the newest rows a search across every tenant groups. */
 export const crossTenantWindow = 50_000

@@ -9,7 +9,7 @@
  * and the export holds exactly its rows.
  */
 import { infiniteQueryOptions, queryOptions, skipToken } from '@tanstack/react-query'
-import type { BridgeInput } from '@shared/bridge'
+import type { BridgeInput, BridgeOutput } from '@shared/bridge'
 import type { AuditLogItem, BoundedCount } from '@shared/contract'
 import { crossTenantScope } from '@renderer/lib/access-reasons'
 import { call } from '@renderer/lib/bridge'
@@ -120,14 +120,8 @@ export function previousEventsQuery(event: AuditLogItem | null, route: AuditRout
   })
 }
 
-/** A picker's choice of actor or target, by name; `tenantIds`: where it appears. */
-export interface AuditSubject {
-  type: string
-  id: string
-  name: string | null
-  events: number
-  tenantIds: string[]
-}
+/** A picker's choice of actor or target, by name; `tenantIds`: where it appears (the operator route's answer). */
+export type AuditSubject = BridgeOutput<'adminListAuditSubjects'>['items'][number]
 
 /** The actors or targets of the log matching `q`, read the way `route` says (see auditSubjectsQuery). */
 async function fetchSubjects(
