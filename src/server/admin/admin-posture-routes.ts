@@ -39,10 +39,9 @@ async function liveKeys(context: OperatorContext, client: DbClient): Promise<Pos
   const versionOf = (id: string) => Number(id.slice(1))
   const startedNewest = Math.max(0, ...startedEncryption.map((key) => versionOf(key.id)))
   // A keyring that cannot re-read the secrets still knows the keys it holds: the posture shows those.
-  const keyringNewest = await context.deps.keyring.current().then(
-    (current) => current.version,
-    () => startedNewest,
-  )
+  const held = await context.deps.keyring.versions().catch(() => [])
+  const keyringNewest = Math.max(startedNewest, ...held.map((key) => key.version))
+  const dayMillis = 86_400_000
   const newest = Math.max(startedNewest, keyringNewest)
   const versions = new Set([...startedEncryption.map((key) => versionOf(key.id)), ...sealed.keys()])
   for (let version = startedNewest + 1; version <= newest; version += 1) versions.add(version)
@@ -50,13 +49,16 @@ async function liveKeys(context: OperatorContext, client: DbClient): Promise<Pos
     .sort((a, b) => a - b)
     .map((version) => {
       const known = startedEncryption.find((key) => versionOf(key.id) === version)
+      // A version added by rotate-keys since the server started: its date from the re-read secrets.
+      const createdAt = known?.createdAt ?? held.find((key) => key.version === version)?.createdAt ?? null
+      const ageDays = known?.ageDays ?? (createdAt ? Math.floor((Date.now() - Date.parse(createdAt)) / dayMillis) : null)
       return {
         kind: 'encryption' as const,
         id: `v${version}`,
-        createdAt: known?.createdAt ?? null,
-        ageDays: known?.ageDays ?? null,
+        createdAt,
+        ageDays,
         retired: version !== newest,
-        rotationDue: known?.rotationDue ?? false,
+        rotationDue: (ageDays ?? 0) > keyRotationDays,
         sealedSecrets: sealed.get(version) ?? 0,
       }
     })

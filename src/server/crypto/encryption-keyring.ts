@@ -10,6 +10,8 @@ import { masterKeyBytes } from './derive-key.js'
 export interface EncryptionKeyring {
   current(): Promise<{ version: number; key: Buffer }>
   byVersion(version: number): Promise<Buffer>
+  /** The versions held now (after re-reading the secrets) with their creation dates, never the keys. */
+  versions(): Promise<Array<{ version: number; createdAt: string | null }>>
 }
 
 export function createEncryptionKeyring(
@@ -41,6 +43,10 @@ export function createEncryptionKeyring(
       }
       if (!found) throw new Error(`no encryption key of version ${version}`)
       return masterKeyBytes(found.key)
+    },
+    async versions() {
+      await refresh(false)
+      return keys.map((key) => ({ version: key.version, createdAt: key.createdAt }))
     },
   }
 }

@@ -25,7 +25,15 @@ let operator: ApiClient
 let dataDir: string
 
 interface PostureAnswer {
-  keys: Array<{ kind: string; id: string; retired: boolean; rotationDue: boolean; sealedSecrets: number | null }>
+  keys: Array<{
+    kind: string
+    id: string
+    retired: boolean
+    ageDays: number | null
+    createdAt: string | null
+    rotationDue: boolean
+    sealedSecrets: number | null
+  }>
   guarantees: Array<{ name: string; holds: boolean; detail: string }>
   apiKeys: {
     maxAgeDays: number
@@ -145,7 +153,7 @@ describe('the posture after rotate-keys --encryption', () => {
     const after = (await posture()).keys.filter((key) => key.kind === 'encryption')
     expect(after).toEqual([
       expect.objectContaining({ id: 'v1', retired: true, sealedSecrets: 0 }),
-      expect.objectContaining({ id: 'v2', retired: false, sealedSecrets: 1 }),
+      expect.objectContaining({ id: 'v2', retired: false, sealedSecrets: 1, ageDays: 0, createdAt: expect.stringMatching(/^\d{4}-/) }),
     ])
   })
 })
