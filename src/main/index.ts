@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain } from 'electron'
 import { eventChannel, rpcChannel } from '@shared/bridge.js'
+import { deepLinkRouteIn, deepLinkScheme, routeOfDeepLink } from '@shared/deep-link.js'
 import { startEmbeddedBackend, type EmbeddedBackend } from '../server/embedded.js'
 import { oneLineMessage } from '../server/platform/errors.js'
 import { createLogger } from '../server/platform/log.js'
@@ -26,9 +27,13 @@ const development = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL
 let backend: EmbeddedBackend | null = null
 let backendState: BackendState = { state: 'starting', url: null, message: null }
 
+/** A `limena://open/…` link handed over by the OS or a second launch, waiting for the window. */
+let pendingRoute: string | null = deepLinkRouteIn(process.argv)
+
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  app.setAsDefaultProtocolClient(deepLinkScheme)
   void app.whenReady().then(async () => {
     installApplicationMenu(development)
     const credentials = await openCredentialStore(createKeychainVault())
@@ -81,6 +86,8 @@ if (!app.requestSingleInstanceLock()) {
       log.error({ err: { message: backendState.message } }, 'embedded backend failed to start')
     }
     send('session-changed', await connections.status())
+    if (pendingRoute) send('navigate', { route: pendingRoute })
+    pendingRoute = null
   })
 
   let stopping = false
@@ -99,9 +106,18 @@ if (!app.requestSingleInstanceLock()) {
     app.quit()
   })
   app.on('window-all-closed', () => app.quit())
-  app.on('second-instance', () => {
+  const openRoute = (route: string | null): void => {
     const [window] = BrowserWindow.getAllWindows()
     if (window?.isMinimized()) window.restore()
     window?.focus()
+    if (!route) return
+    if (window && !window.webContents.isLoading()) window.webContents.send(eventChannel, 'navigate', { route })
+    else pendingRoute = route
+  }
+  app.on('second-instance', (_event, argv) => openRoute(deepLinkRouteIn(argv)))
+  // macOS hands a link over as an event, not as arguments.
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    openRoute(routeOfDeepLink(url))
   })
 }

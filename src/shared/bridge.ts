@@ -146,9 +146,11 @@ export const callOptionsSchema = z.object({ accessReason: accessReasonSchema.opt
 export interface BridgeEvents {
   'session-changed': SessionStatus
   'export-progress': { exportId: string; rows: number; bytes: number; done: boolean }
+  /** Open a view: main got a `limena://open/…` link (shared/deep-link.ts), already checked to be an in-app route. */
+  navigate: { route: string }
 }
 export type BridgeEventName = keyof BridgeEvents
-export const bridgeEventNames: readonly BridgeEventName[] = ['session-changed', 'export-progress']
+export const bridgeEventNames: readonly BridgeEventName[] = ['session-changed', 'export-progress', 'navigate']
 
 export interface LimenaBridge {
   call<Name extends BridgeOperationName>(

@@ -196,6 +196,12 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     )
     await page.getByText('No such tenant').waitFor()
     expect(await page.getByRole('dialog', { name: 'Why are you looking?' }).isVisible()).toBe(false)
+    // A slug no tenant has: said so, with the way back.
+    await page.evaluate(
+      () => void ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/tenants/no-such-tenant-xyz'),
+    )
+    await page.getByRole('link', { name: '← Back to the tenants' }).click()
+    await page.getByRole('grid', { name: 'Tenants' }).waitFor()
     // A slug: looked up, then the dialog names the tenant; Cancel goes back to the directory, for good.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click()
     await page.getByRole('grid', { name: 'Tenants' }).waitFor()
@@ -209,6 +215,14 @@ describe.skipIf(skipBrowserTests)('the console in Chromium', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await page.getByRole('grid', { name: 'Tenants' }).waitFor()
     expect(await pageUrl(page)).toMatch(/#\/tenants$/)
+    // Keyboard focus is on the page it went back to, not lost on the document.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName,
+        ),
+      )
+      .toBe('MAIN')
     await page.waitForTimeout(1500)
     expect(await dialog.isVisible()).toBe(false)
     expect(await page.getByRole('alert').count()).toBe(0)

@@ -109,12 +109,14 @@ describe('the time zone setting', () => {
     const before = getTimeZoneChoice()
     try {
       setTimeZoneChoice('utc')
-      expect(formatDateTime('2026-05-01T23:30:00.000Z')).toBe('May 1, 2026, 11:30 PM')
-      expect(formatDateTime('2026-05-01T23:30:05.000Z', { seconds: true })).toBe('May 1, 2026, 11:30:05 PM')
+      expect(formatDateTime('2026-05-01T23:30:00.000Z')).toBe('May 1, 2026, 11:30 PM UTC')
+      expect(formatDateTime('2026-05-01T23:30:05.000Z', { seconds: true })).toBe('May 1, 2026, 11:30:05 PM UTC')
+      // Where a column header names the zone already.
+      expect(formatDateTime('2026-05-01T23:30:05.000Z', { seconds: true, zoneLabel: false })).toBe('May 1, 2026, 11:30:05 PM')
       expect(timeZoneSentence()).toBe('Times in UTC')
       setTimeZoneChoice('local')
       expect(timeZoneSentence()).toMatch(/^Times in local time/)
-      expect(formatDateTime('2026-05-01T23:30:00.000Z', { zone: 'utc' })).toBe('May 1, 2026, 11:30 PM')
+      expect(formatDateTime('2026-05-01T23:30:00.000Z', { zone: 'utc' })).toBe('May 1, 2026, 11:30 PM UTC')
       expect(formatDateTime(null)).toBe('—')
       expect(formatDateTime('garbage')).toBe('garbage')
     } finally {

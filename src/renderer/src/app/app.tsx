@@ -18,7 +18,7 @@ import { usageKeys } from '@renderer/features/usage/api/usage-queries'
 import { UsagePage } from '@renderer/features/usage/components/usage-page'
 import { AccessReasonProvider, CurrentReason } from '@renderer/lib/access-reason-provider'
 import { crossTenantScope } from '@renderer/lib/access-reasons'
-import { call } from '@renderer/lib/bridge'
+import { call, onBridgeEvent } from '@renderer/lib/bridge'
 import { ViewerProvider, viewerOf } from '@renderer/lib/tenant-view'
 import { TimeZoneSetting, useTimeZone } from '@renderer/lib/time-zone'
 import { useConnectionHealth } from '@renderer/lib/use-connection-health'
@@ -38,11 +38,20 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** `/tenants/acme`: the slug is looked up (no reason asked) and the page moves to the tenant's id. */
 function TenantBySlug({ slug }: { slug: string }) {
   const [, navigate] = useLocation()
+  const [search] = useSearchParams()
   const lookup = useQuery({ queryKey: ['tenant-lookup', slug], queryFn: () => call('lookupTenant', { ref: slug }), retry: false })
   useEffect(() => {
-    if (lookup.data) navigate(`/tenants/${lookup.data.id}`, { replace: true })
-  }, [lookup.data, navigate])
-  if (lookup.isError) return <ErrorState error={lookup.error} />
+    // The query (a tab, filters) goes along: `/tenants/acme?tab=audit` opens the audit tab.
+    const query = search.toString()
+    if (lookup.data) navigate(`/tenants/${lookup.data.id}${query ? `?${query}` : ''}`, { replace: true })
+  }, [lookup.data, navigate, search])
+  if (lookup.isError)
+    return (
+      <section className="page">
+        <ErrorState error={lookup.error} />
+        <Link href="/tenants">← Back to the tenants</Link>
+      </section>
+    )
   return <Loading label="Finding the tenant…" />
 }
 
@@ -106,6 +115,8 @@ export function App() {
   const wasSignedIn = useRef(false)
   const signingOut = useRef(false)
   const [notice, setNotice] = useState<SignedOutNotice | null>(null)
+  // A `limena://open/…` link opened from elsewhere: main checked it names an in-app route.
+  useEffect(() => onBridgeEvent('navigate', ({ route }) => navigate(route)), [navigate])
   // Who is looking, from the session: every page's member-or-operator view derives from it.
   const viewer = useMemo(() => viewerOf(status.data), [status.data])
   useEffect(() => {
@@ -146,11 +157,13 @@ export function App() {
         key={status.data.user?.id ?? 'signed-out'}
         onDeclined={({ scope, tenantSlug }) => {
           // Every cross-tenant page needs that same reason: stay, and the page offers to give one.
-          if (scope === crossTenantScope) return
+          if (scope === crossTenantScope) return void setTimeout(() => document.querySelector<HTMLElement>('main.content')?.focus(), 0)
           // Back to the last place that does not read what was declined (a tenant's page by its id or its slug).
           const declinedPages = [scope, tenantSlug].filter(Boolean).map((ref) => `/tenants/${ref}`)
           const previous = previousPlace((place) => declinedPages.some((page) => place === page || place.startsWith(`${page}?`)))
           if (previous) navigate(previous)
+          // Keyboard focus lands on the page it went back to, not on the document's start.
+          setTimeout(() => document.querySelector<HTMLElement>('main.content')?.focus(), 0)
         }}
       >
         <div className="shell">
@@ -180,7 +193,7 @@ export function App() {
               </button>
             </div>
           </aside>
-          <main className="content">
+          <main className="content" tabIndex={-1}>
             {connectionBanner}
             {operator && <ReasonOfThisPage />}
             {status.data.credentialStore === 'session-only' && (

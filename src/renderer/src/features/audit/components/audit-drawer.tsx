@@ -174,7 +174,7 @@ export function AuditDrawer({
       <dl className="facts">
         <dt>When</dt>
         <dd>
-          <time dateTime={item.at}>{formatDateTime(item.at, { seconds: true, zone })}</time>{' '}
+          <time dateTime={item.at}>{formatDateTime(item.at, { seconds: true, zone, zoneLabel: false })}</time>{' '}
           <span className="muted">({timeZoneName(zone)})</span>
         </dd>
         <dt>Tenant</dt>

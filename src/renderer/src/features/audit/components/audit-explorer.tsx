@@ -2,10 +2,13 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Freshness } from '@renderer/components/ui/freshness'
 import { Banner, EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
+import { auditActionLabel } from '@shared/audit-actions'
 import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { timeZoneName, useTimeZone } from '@renderer/lib/time-zone'
+import { splitHash } from '@renderer/lib/hash-location'
 import { useTenantView, useViewer } from '@renderer/lib/tenant-view'
+import { deepLinkTo } from '@shared/deep-link'
 import {
   auditPagesQuery,
   auditReasonScope,
@@ -135,9 +138,24 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
   }, [selected])
 
   const [announcement, setAnnouncement] = useState('')
+  // j/k change the event without moving focus: say which one it is now, for screen readers.
+  const selectAndAnnounce = useCallback(
+    (id: string) => {
+      setEventId(id)
+      const index = items.findIndex((item) => item.id === id)
+      const item = items[index]
+      if (item)
+        setAnnouncement(
+          `Event ${index + 1} of ${items.length}: ${auditActionLabel(item.action)}, by ${item.actor.name ?? item.actor.type}, ${formatDateTime(item.at)}.`,
+        )
+    },
+    [items, setEventId],
+  )
   const copyLink = async () => {
-    const copied = await copyText(location.href)
-    setAnnouncement(copied ? 'Link to this view copied.' : `Could not copy the link. Copy it by hand: ${location.href}`)
+    // A limena:// link: the desktop app opens it (the page's own URL is a file:// one nobody else can open).
+    const link = deepLinkTo(splitHash(location.hash).join('?').replace(/\?$/, ''))
+    const copied = await copyText(link)
+    setAnnouncement(copied ? 'Link to this view copied.' : `Could not copy the link. Copy it by hand: ${link}`)
   }
   const onCopied = useCallback((message: string) => setAnnouncement(message), [])
 
@@ -149,7 +167,7 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
   const loadMore = useCallback(() => void query.fetchNextPage(), [query])
 
   return (
-    <section className={fixedTenantId ? 'panel audit-explorer' : 'page audit-explorer'}>
+    <section className={`${fixedTenantId ? 'panel' : 'page'} audit-explorer${selected ? ' with-drawer' : ''}`}>
       {!fixedTenantId && (
         <header className="page-header">
           <h1>Audit log</h1>
@@ -237,7 +255,7 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
           tenantName={tenantName}
           selectedId={eventId}
           onOpen={openEvent}
-          onSelect={setEventId}
+          onSelect={selectAndAnnounce}
           hasMore={Boolean(query.hasNextPage)}
           loadingMore={query.isFetchingNextPage}
           loadMore={loadMore}

@@ -48,9 +48,10 @@ const actionOptions: ComboboxOption[] = auditActionFamilies.flatMap((family) => 
 })
 
 function matches(option: ComboboxOption, text: string): boolean {
-  const needle = text.trim().toLowerCase()
-  if (!needle) return true
-  return `${option.label} ${option.detail ?? ''} ${option.group ?? ''}`.toLowerCase().includes(needle)
+  // Every typed word, in any order ("revoked key" finds "API key revoked").
+  const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean)
+  const haystack = `${option.label} ${option.detail ?? ''} ${option.group ?? ''}`.toLowerCase()
+  return words.every((word) => haystack.includes(word))
 }
 
 function TenantPicker({
@@ -209,11 +210,8 @@ function TextFilter({ filters, setFilters }: { filters: AuditViewFilters; setFil
     if (next === applied) return
     setFilters({ ...filters, q: next || undefined })
   }
-  useEffect(() => {
-    if (draft.trim() === applied) return
-    const timer = setTimeout(() => commit(draft), 700)
-    return () => clearTimeout(timer)
-  })
+  // Applied on Enter or on leaving the box, never while typing: each search is a read, and an
+  // operator's read is recorded in the tenant's log, so half-typed words must not become reads.
   const id = useId()
   return (
     <div className="text-filter">
@@ -225,6 +223,8 @@ function TextFilter({ filters, setFilters }: { filters: AuditViewFilters; setFil
         maxLength={200}
         placeholder="Names, targets, metadata"
         onChange={(event) => setDraft(event.target.value)}
+        onBlur={() => commit(draft)}
+        title="Press Enter to search"
         onKeyDown={(event) => {
           if (event.key === 'Enter') {
             event.preventDefault()

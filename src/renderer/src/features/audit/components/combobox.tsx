@@ -92,9 +92,11 @@ export function Combobox({
       event.preventDefault()
       move(-1)
     } else if (event.key === 'Enter') {
-      if (open && active >= 0 && options[active]) {
+      // The highlighted option, or the only one the typed words leave: Enter never silently does nothing.
+      const chosen = active >= 0 ? options[active] : options.length === 1 ? options[0] : undefined
+      if (open && chosen) {
         event.preventDefault()
-        pick(options[active])
+        pick(chosen)
       }
     } else if (event.key === 'Escape') {
       if (open || typed !== null) {
