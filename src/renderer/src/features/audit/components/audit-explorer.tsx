@@ -56,8 +56,13 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
   const hidden = view.via === 'member' && !view.can('audit:read')
   const needsTenant = route === 'tenant' && !filters.tenantId
   const listFilters = useMemo(() => listFiltersOf(filters), [filters])
+  // Toggling operator access keeps the list's instant: the list then gains exactly the N rows its
+  // count announced, not also the reads recorded since (this page's own among them).
+  const [pinned, setPinned] = useState<{ filters: string; at: number } | null>(null)
+  const otherFilters = JSON.stringify({ ...listFilters, operatorAccess: undefined })
+  const pinnedNow = pinned?.filters === otherFilters ? pinned.at : null
   const query = useInfiniteQuery({
-    ...auditPagesQuery(route, listFilters, operatorCall),
+    ...auditPagesQuery(route, listFilters, operatorCall, pinnedNow === null ? Date.now : () => pinnedNow),
     enabled: !hidden && !needsTenant,
   })
   const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data])
@@ -221,12 +226,23 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
             <input
               type="checkbox"
               checked={filters.operatorAccess === 'include'}
-              onChange={(event) => setFilters({ ...filters, operatorAccess: event.target.checked ? 'include' : 'exclude' })}
+              onChange={(event) => {
+                if (bounds?.to) setPinned({ filters: otherFilters, at: Date.parse(bounds.to) })
+                setFilters({ ...filters, operatorAccess: event.target.checked ? 'include' : 'exclude' })
+              }}
             />
             Show operator access (
             {operatorAccessCount ? (operatorAccessCount.exact ? operatorAccessCount.value : `${operatorAccessCount.value}+`) : '…'})
           </label>
-          <Freshness updatedAt={query.dataUpdatedAt} fetching={query.isFetching} onRefresh={() => void query.refetch()} />
+          <Freshness
+            updatedAt={query.dataUpdatedAt}
+            fetching={query.isFetching}
+            onRefresh={() => {
+              // A refresh reads up to now again: the pinned instant goes, then (its options updated) the list is read.
+              setPinned(null)
+              setTimeout(() => void query.refetch(), 0)
+            }}
+          />
           <button type="button" onClick={() => void copyLink()}>
             Copy link to this view
           </button>

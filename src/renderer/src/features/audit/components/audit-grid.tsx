@@ -146,7 +146,9 @@ export function AuditGrid({
         id: 'at',
         size: defaultSizes.at,
         header: 'Time',
-        cell: (info) => <time dateTime={info.getValue()}>{formatDateTime(info.getValue(), { seconds: true, zone, zoneLabel: false })}</time>,
+        cell: (info) => (
+          <time dateTime={info.getValue()}>{formatDateTime(info.getValue(), { seconds: true, zone, zoneLabel: false })}</time>
+        ),
       }),
       ...(global
         ? [
