@@ -40,6 +40,16 @@ function assertMayGrant(principal: TenantContext['principal'], scopes: readonly 
 }
 
 /** The answer that carries a new key, the only one that ever does. */
+/** A new key stored in the tenant (only its hash): the row, and the key itself to show once. */
+async function issueApiKey(
+  tenant: TenantContext['tenant'],
+  key: Pick<Parameters<typeof insertApiKey>[1], 'name' | 'scopes' | 'createdBy' | 'lifetimeDays'>,
+) {
+  const generated = generateApiKey()
+  const row = await insertApiKey(tenant.client, { tenantId: tenant.id, prefix: generated.prefix, hash: generated.hash, ...key })
+  return { row, generated }
+}
+
 function newKeyAnswer(row: ApiKeyRow, key: string) {
   return {
     id: row.id,
@@ -59,12 +69,8 @@ export const apiKeyHandlers = {
   async createApiKey({ tenant, principal, meta }, input) {
     const scopes = [...new Set(input.scopes)]
     assertMayGrant(principal, scopes, 'grant')
-    const generated = generateApiKey()
-    const row = await insertApiKey(tenant.client, {
-      tenantId: tenant.id,
+    const { row, generated } = await issueApiKey(tenant, {
       name: input.name,
-      prefix: generated.prefix,
-      hash: generated.hash,
       scopes,
       createdBy: principal.kind === 'user' ? principal.userId : null,
       lifetimeDays: input.expiresInDays,
@@ -87,12 +93,8 @@ export const apiKeyHandlers = {
       throw problems.conflict(`this key was already rolled at ${old.rolled_at!.toISOString()}: roll its successor instead`)
     if (hasExpired(old)) throw problems.conflict(`this key expired at ${old.expires_at!.toISOString()}: create a new key instead`)
     assertMayGrant(principal, old.scopes, 'roll a key with')
-    const generated = generateApiKey()
-    const successor = await insertApiKey(tenant.client, {
-      tenantId: tenant.id,
+    const { row: successor, generated } = await issueApiKey(tenant, {
       name: old.name,
-      prefix: generated.prefix,
-      hash: generated.hash,
       scopes: old.scopes,
       createdBy: old.created_by,
       lifetimeDays: old.lifetime_days,
