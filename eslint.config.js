@@ -11,7 +11,7 @@ const nodeOnlyModules = ['electron', 'fs', 'path', 'child_process', 'pg', 'keyta
  * The backend's layers, lowest first; a module may import only from its own layer or below
  * (docs/architecture.md). Each entry: the files of the layer, and the folders or modules above it.
  */
-const domainFolders = 'auth|users|tenants|members|api-keys|integrations|audit|quotas|admin|health|openapi|demo'
+const domainFolders = 'auth|users|tenants|members|api-keys|integrations|audit|quotas|admin|health|openapi|demo|sso'
 const above = {
   platform: `(crypto|secrets|db|http|middleware|${domainFolders}|cli)/`,
   crypto: `(db|http|middleware|${domainFolders}|cli)/`,

@@ -160,7 +160,8 @@ async function measureHashing(hash, concurrency) {
 }
 
 // BENCH_DATA_DIR keeps the seeded install for the next run, which then skips seeding (for working
-// on one figure; its logins and exports add audit rows, so published figures come from a fresh seed).
+// on one figure; its logins and exports add audit rows, so published figures come from a fresh seed,
+// or from a copy of the data directory taken before any run measured it).
 const dataDir = process.env.BENCH_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'limena-bench-')))
 const seedRecordPath = join(dataDir, 'bench-seed.json')
 const seedRecord = await readFile(seedRecordPath, 'utf8').then(JSON.parse, () => null)
@@ -180,9 +181,13 @@ if (!reused) {
   )
   operatorCreated.stdin.end('bench operator password')
   await once(operatorCreated, 'exit')
-  await writeFile(seedRecordPath, JSON.stringify({ tenants, auditRows, seconds: (Date.now() - seedStarted) / 1000 }))
+  await writeFile(seedRecordPath, JSON.stringify({ tenants, auditRows, seconds: (Date.now() - seedStarted) / 1000, measured: false }))
 }
 const seedSeconds = reused ? seedRecord.seconds : JSON.parse(await readFile(seedRecordPath, 'utf8')).seconds
+// A seed no run has measured yet (a copy kept before measuring) has none of a run's logins and
+// exports in its audit log: its figures are a fresh seed's. Marked before the first request.
+const measuredBefore = reused && seedRecord.measured !== false
+await writeFile(seedRecordPath, JSON.stringify({ tenants, auditRows, seconds: seedSeconds, measured: true }))
 
 const server = await serve(dataDir)
 const secrets = JSON.parse(Object.values(JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')))[0])
@@ -470,7 +475,7 @@ const table = [
 const report = `# Benchmarks
 
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, every figure in the same run, on: ${machine}.
-Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (seeded in ${seedSeconds.toFixed(0)} s${reused ? "; reused from an earlier run, so with that run's logins and exports in the audit log" : ''}). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
+Data: \`limena seed-demo --tenants ${tenants} --audit-rows ${auditRows}\` (${seedSeconds == null ? 'seed time not recorded' : `seeded in ${seedSeconds.toFixed(0)} s`}${measuredBefore ? "; reused from an earlier run, so with that run's logins and exports in the audit log" : ''}). The load generator runs on the same machine as the server (loopback only), so the req/s figures share two cores with it.
 
 ${table}
 

@@ -11,10 +11,13 @@ import { adminAuditHandlers } from './admin/admin-audit-routes.js'
 import { adminPlatformAuditHandlers } from './admin/admin-platform-audit-routes.js'
 import { adminPostureHandlers } from './admin/admin-posture-routes.js'
 import { adminQuotaHandlers } from './admin/admin-quota-routes.js'
+import { adminTenantLifecycleHandlers } from './admin/admin-tenant-lifecycle.js'
 import { adminTenantHandlers } from './admin/admin-tenant-routes.js'
 import { adminUsageHandlers } from './admin/admin-usage-routes.js'
+import { adminUserHandlers } from './admin/admin-user-routes.js'
 import { auditHandlers } from './audit/audit-routes.js'
 import { authHandlers, sessionResolver } from './auth/auth-routes.js'
+import { mySessionHandlers } from './auth/my-sessions.js'
 import { healthRoutes } from './health/health-routes.js'
 import { createOperationRouter } from './http/operation-router.js'
 import type { OperationHandlers, ServerDependencies } from './http/operation-context.js'
@@ -29,6 +32,8 @@ import { installRequestContext } from './middleware/request-context.js'
 import { installSecurityHeaders } from './middleware/security-headers.js'
 import { openApiHandlers } from './openapi/openapi-routes.js'
 import { quotaHandlers } from './quotas/quota-routes.js'
+import { ssoHandlers } from './sso/sso-routes.js'
+import { tenantSsoHandlers } from './sso/tenant-sso-routes.js'
 import { tenantLookupHandlers } from './tenants/tenant-lookup.js'
 import { tenantHandlers } from './tenants/tenant-routes.js'
 
@@ -39,6 +44,9 @@ export const jsonBodyLimit = '100kb'
 /** Every routed operation's handler: a contract operation without one does not compile. */
 export const operationHandlers = {
   ...authHandlers,
+  ...mySessionHandlers,
+  ...ssoHandlers,
+  ...tenantSsoHandlers,
   ...tenantHandlers,
   ...tenantLookupHandlers,
   ...memberHandlers,
@@ -47,10 +55,12 @@ export const operationHandlers = {
   ...auditHandlers,
   ...quotaHandlers,
   ...adminTenantHandlers,
+  ...adminTenantLifecycleHandlers,
   ...adminAuditHandlers,
   ...adminPlatformAuditHandlers,
   ...adminUsageHandlers,
   ...adminQuotaHandlers,
+  ...adminUserHandlers,
   ...adminPostureHandlers,
   ...openApiHandlers,
 } satisfies OperationHandlers

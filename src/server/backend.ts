@@ -82,7 +82,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
       ? await loadTlsCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile })
       : undefined
   const prepared = await prepareDatabase(config, log, factories)
-  let listening: ListeningServer
+  let listening: ListeningServer | undefined
   let deps: ServerDependencies | undefined
   try {
     deps = createServerDependencies({
@@ -94,6 +94,7 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
       rateLimitStore: config.rateLimitStore,
       reloadEncryptionKeys: async () =>
         (await resolveInstallSecrets({ dataDir: config.dataDir, store: config.secretsStore, factories })).secrets.encryptionKeys,
+      publicUrl: () => config.publicUrl ?? listening?.url ?? '',
     })
     let port = 0
     const app = createApp(deps, { allowedHosts: allowedHostsOf(config, options, () => port) })
@@ -105,14 +106,15 @@ export async function startBackend(config: LimenaConfig, log: Logger, options: B
     throw error
   }
   const { inFlight, sessionRevocations } = deps
+  const server = listening
   return {
-    url: listening.url,
-    port: listening.port,
+    url: server.url,
+    port: server.port,
     databaseName: databaseNameOf(prepared.adminUrl),
     pools: prepared.pools,
     secrets: prepared.secrets,
     async close() {
-      await listening.close()
+      await server.close()
       await inFlight.drained(5_000)
       await sessionRevocations.close()
       await prepared.close()

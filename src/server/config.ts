@@ -34,6 +34,19 @@ const allowedHostsSchema = z
   )
   .pipe(z.array(z.string().regex(allowedHostPattern, 'an allowed host is a host name or [IPv6 address], with an optional :port')))
 
+/**
+ * Where browsers reach this backend, without a trailing slash: the single sign-on callback is
+ * registered at identity providers under it (`<public URL>/api/v1/auth/sso/callback`). Behind a
+ * reverse proxy it is the proxy's address; unset, the address `serve` listens on.
+ */
+const publicUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .refine((value) => {
+    const url = new URL(value)
+    return !url.search && !url.hash && !url.username && !url.password
+  }, 'must be a plain origin and path, without query, fragment or credentials')
+  .transform((value) => value.replace(/\/+$/, ''))
+
 export const configSchema = z.object({
   dataDir: z.string().min(1),
   databaseUrl: databaseUrlSchema.optional(),
@@ -46,6 +59,7 @@ export const configSchema = z.object({
   requestsPerMinute: z.coerce.number().int().min(0).max(1_000_000),
   rateLimitStore: z.enum(rateLimitStores),
   allowedHosts: allowedHostsSchema,
+  publicUrl: publicUrlSchema.optional(),
 })
 
 export type LimenaConfig = z.output<typeof configSchema>
@@ -64,6 +78,7 @@ const environmentNames: Record<keyof LimenaConfig, string> = {
   requestsPerMinute: 'LIMENA_RATE_LIMIT_PER_MINUTE',
   rateLimitStore: 'LIMENA_RATE_LIMIT_STORE',
   allowedHosts: 'LIMENA_ALLOWED_HOSTS',
+  publicUrl: 'LIMENA_PUBLIC_URL',
 }
 
 /** Environment first, then `overrides` (CLI flags) on top; empty values count as unset. */
@@ -91,6 +106,7 @@ export function loadConfig(
     rateLimitStore: pick('rateLimitStore') ?? (pick('databaseUrl') === undefined ? 'memory' : 'postgres'),
     // Flags add to the environment's names rather than replace them.
     allowedHosts: [overrides.allowedHosts, env[environmentNames.allowedHosts]].filter(Boolean).join(','),
+    publicUrl: pick('publicUrl'),
   })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

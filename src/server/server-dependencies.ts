@@ -15,6 +15,7 @@ import type { EncryptionKey, InstallSecrets } from './secrets/install-secrets.js
 import { createEncryptionKeyring } from './crypto/encryption-keyring.js'
 import { keyAges } from './secrets/key-ages.js'
 import { createInFlightTracker } from './http/in-flight.js'
+import { createOidcClients } from './sso/oidc-clients.js'
 
 /** From the oldest master key, which rotation keeps: a rotation must not void every CSRF token. */
 function derivedFromFirstKey(secrets: InstallSecrets, info: string): Buffer {
@@ -34,6 +35,8 @@ export function createServerDependencies(options: {
   rateLimitStore?: RateLimitStore
   /** Re-reads the install's encryption keys (after `rotate-keys --encryption`). */
   reloadEncryptionKeys?: () => Promise<EncryptionKey[]>
+  /** Where browsers reach the backend (known once it listens): see ServerDependencies.publicUrl. */
+  publicUrl?: () => string
 }): ServerDependencies {
   return {
     pools: options.pools,
@@ -50,5 +53,11 @@ export function createServerDependencies(options: {
       options.rateLimitStore === 'postgres' ? { kind: 'postgres', pool: options.pools.app } : { kind: 'memory' },
     ),
     sessionRevocations: createSessionRevocations({ pools: options.pools, log: options.log }),
+    publicUrl:
+      options.publicUrl ??
+      (() => {
+        throw new Error('this backend was started without a public URL, which single sign-on needs')
+      }),
+    oidc: createOidcClients(),
   }
 }

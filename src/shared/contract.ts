@@ -48,7 +48,13 @@ export interface OperationDefinition<
    */
   cache?: { public: true; maxAgeSeconds: number }
   summary: string
-  successStatus?: 200 | 201 | 204
+  /** 303: the handler answers a redirect itself (the single sign-on callback sends the browser on to the app). */
+  successStatus?: 200 | 201 | 204 | 303
+  /**
+   * For `user` operations that act beyond one tenant (create a tenant, answer invitations): refused
+   * to a session that came from a tenant's single sign-on, which reaches that tenant only.
+   */
+  tenantScopedSessions?: 'refused'
   input: Input
   output: Output
 }
@@ -114,11 +120,22 @@ export const apiKeyScopeSchema = z.enum(apiKeyScopes)
 export const userSummarySchema = z.object({ id: uuid, email: z.string(), isPlatformAdmin: z.boolean() })
 export const membershipSummarySchema = z.object({ tenantId: uuid, tenantSlug: z.string(), role: tenantRoleSchema })
 
+/**
+ * How a session was opened. A session from a tenant's identity provider reaches that tenant only
+ * (`tenantId`); one from the platform's provider (`tenantId: null`) is a full session.
+ */
+export const sessionOriginSchema = z.object({
+  method: z.enum(['password', 'invitation', 'sso']),
+  sso: z.object({ issuer: z.string(), tenantId: uuid.nullable(), amr: z.array(z.string()) }).nullable(),
+})
+export type SessionOrigin = z.infer<typeof sessionOriginSchema>
+
 export const sessionSchema = z.object({
   accessToken: z.string(),
   expiresIn: z.number().int(),
   user: userSummarySchema,
   memberships: z.array(membershipSummarySchema),
+  origin: sessionOriginSchema,
 })
 export type Session = z.infer<typeof sessionSchema>
 
@@ -142,7 +159,15 @@ const slug = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens, at most 63 characters')
 const tenantName = z.string().trim().min(1).max(200)
 
-export const tenantSchema = z.object({ id: uuid, name: z.string(), slug: z.string(), createdAt: isoDateTime, updatedAt: isoDateTime })
+export const tenantSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  slug: z.string(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+  /** Suspended by the platform's operators: set when the tenant is, so a member's console can say so. */
+  suspendedAt: isoDateTime.nullable(),
+})
 export const tenantWithRoleSchema = tenantSchema.extend({ role: tenantRoleSchema })
 
 export const memberSchema = z.object({
@@ -346,6 +371,8 @@ export const adminTenantSummarySchema = z.object({
   slug: z.string(),
   createdAt: isoDateTime,
   deletedAt: isoDateTime.nullable(),
+  /** Suspended by an operator: its members and API keys are refused until it is restored. */
+  suspendedAt: isoDateTime.nullable(),
   memberCount: z.number().int(),
   monthTokens: z.number().int(),
   monthlyTokenCeiling: z.number().int(),
@@ -354,17 +381,55 @@ export const adminTenantSummarySchema = z.object({
   state: quotaStateSchema,
 })
 
+export const usageMetricSchema = z.enum(['tokens', 'calls'])
+export type UsageMetric = z.infer<typeof usageMetricSchema>
+/** A person as an operator finds them: account, and where they belong. */
+export const adminUserSchema = z.object({
+  id: uuid,
+  email: z.string(),
+  isPlatformAdmin: z.boolean(),
+  createdAt: isoDateTime,
+  disabledAt: isoDateTime.nullable(),
+  memberships: z.array(z.object({ tenantId: uuid, tenantName: z.string(), tenantSlug: z.string(), role: tenantRoleSchema })),
+})
+export type AdminUser = z.infer<typeof adminUserSchema>
+
 export const usageSeriesSchema = z.object({
   bucket: z.enum(['hour', 'day']),
+  /** The metric the top tenants were chosen by (most first in `series`). */
+  metric: usageMetricSchema,
   from: isoDateTime,
   to: isoDateTime,
+  /** When the data was read: a last bucket ending after it is partial (it holds usage until then). */
+  readAt: isoDateTime,
   buckets: z.array(isoDateTime),
+  /** The top tenants, then (when it has usage) one series with `tenantId: null` summing all the others. */
   series: z.array(z.object({ tenantId: uuid.nullable(), tenantName: z.string(), tokens: z.array(z.number()), calls: z.array(z.number()) })),
+  /** How many tenants with usage in the range the `tenantId: null` series sums. */
+  otherTenants: z.number().int(),
   totals: z.object({ tokens: z.number(), calls: z.number() }),
+  /**
+   * Most used first; tenants at or above their ceiling (tied at 100%) by when they tripped,
+   * earliest first (`trippedAt`: the open trip of this month's ceiling, else null).
+   */
   nearCeiling: z.array(
-    z.object({ tenantId: uuid, tenantName: z.string(), monthTokens: z.number(), monthlyTokenCeiling: z.number(), ratio: z.number() }),
+    z.object({
+      tenantId: uuid,
+      tenantName: z.string(),
+      monthTokens: z.number(),
+      monthlyTokenCeiling: z.number(),
+      ratio: z.number(),
+      trippedAt: isoDateTime.nullable(),
+    }),
   ),
+  /** One page of the range's trips, newest first. */
   trips: z.array(quotaTripSchema.extend({ tenantId: uuid, tenantName: z.string() })),
+  /**
+   * Where the page is among the range's `total` trips (`first`: the 1-based position of its first
+   * trip), and the cursors of the pages around it: `newer` to send as `tripsAfter`, `older` as
+   * `tripsBefore` (null at either end).
+   */
+  tripsPage: z.object({ total: z.number().int(), first: z.number().int(), newer: uuid.nullable(), older: uuid.nullable() }),
 })
 
 export const accessLogItemSchema = z.object({
@@ -377,6 +442,61 @@ export const accessLogItemSchema = z.object({
   reason: z.string().nullable(),
   what: z.string().nullable(),
 })
+
+// ---- Single sign-on (OpenID Connect) ----------------------------------------------------------
+
+/** A domain people's emails may end in, lowercased: `example.com`. */
+export const emailDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain such as example.com')
+
+/** Where an app waits for the one-time code (RFC 8252 loopback redirect): http, 127.0.0.1 or [::1], an explicit port. */
+export const loopbackRedirectSchema = z
+  .string()
+  .max(200)
+  .regex(/^http:\/\/(127\.0\.0\.1|\[::1\]):[0-9]{1,5}\/[A-Za-z0-9/_-]*$/, 'http://127.0.0.1:<port>/<path> (a loopback address)')
+
+/** A PKCE S256 code challenge or verifier: base64url, 43 to 128 characters (RFC 7636). */
+const pkceValue = z.string().regex(/^[A-Za-z0-9_~.-]{43,128}$/, 'base64url, 43 to 128 characters')
+
+/** A tenant's identity provider as its owners see it: never the client secret. */
+export const tenantSsoSchema = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  allowedDomains: z.array(z.string()),
+  defaultRole: tenantRoleSchema,
+  requireSso: z.boolean(),
+  /** The address to register at the identity provider as this install's redirect URI. */
+  redirectUri: z.string(),
+  secretKeyVersion: z.number().int(),
+  updatedAt: isoDateTime,
+})
+export type TenantSso = z.infer<typeof tenantSsoSchema>
+
+export const tenantSsoInputSchema = z.object({
+  issuer: z.url({ protocol: /^https?$/ }).max(500),
+  clientId: z.string().trim().min(1).max(500),
+  /** Required the first time; left out on a change, the stored secret is kept. */
+  clientSecret: z.string().min(1).max(2000).optional(),
+  allowedDomains: z.array(emailDomainSchema).min(1).max(50),
+  defaultRole: z.enum(['admin', 'member', 'viewer']),
+  requireSso: z.boolean(),
+})
+
+/** One session (refresh-token family) of a user; `ip` and `userAgent` as last seen (its sign-in, or its latest refresh). */
+export const userSessionSchema = z.object({
+  id: uuid,
+  current: z.boolean(),
+  origin: sessionOriginSchema,
+  createdAt: isoDateTime,
+  lastUsedAt: isoDateTime,
+  expiresAt: isoDateTime,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+})
+export type UserSession = z.infer<typeof userSessionSchema>
 
 export const postureSchema = z.object({
   tables: z.array(
@@ -508,6 +628,97 @@ export const operations = {
     input: noInput,
     output: jwksSchema,
   }),
+  ssoDiscover: defineOperation({
+    method: 'GET',
+    path: '/auth/sso/discover',
+    access: 'public',
+    summary:
+      "Which identity provider signs in an email address (by its domain) or a tenant (by its slug): a tenant's, or the platform's for operators. 404 when none",
+    input: z
+      .object({ email: email.optional(), tenant: slug.optional() })
+      .strict()
+      .refine((value) => (value.email === undefined) !== (value.tenant === undefined), 'give either email or tenant'),
+    output: z.object({
+      provider: z.enum(['tenant', 'platform']),
+      issuer: z.string(),
+      tenant: z.object({ id: uuid, name: z.string(), slug: z.string() }).nullable(),
+    }),
+  }),
+  ssoStart: defineOperation({
+    method: 'POST',
+    path: '/auth/sso/start',
+    access: 'public',
+    csrf: 'exempt-before-session',
+    summary:
+      "Begin single sign-on (authorization code with PKCE, state and nonce): the address to open in the system browser. The app's own PKCE challenge binds the one-time code the callback hands to its loopback redirect",
+    input: z
+      .object({
+        email: email.optional(),
+        tenant: slug.optional(),
+        redirectUri: loopbackRedirectSchema,
+        codeChallenge: pkceValue,
+        codeChallengeMethod: z.literal('S256'),
+        state: z.string().min(16).max(200),
+      })
+      .strict()
+      .refine((value) => (value.email === undefined) !== (value.tenant === undefined), 'give either email or tenant'),
+    output: z.object({ authorizationUrl: z.string(), expiresAt: isoDateTime }),
+  }),
+  ssoCallback: defineOperation({
+    method: 'GET',
+    path: '/auth/sso/callback',
+    access: 'public',
+    summary:
+      "Where the identity provider returns: the code is exchanged and the ID token checked, then the browser is sent (303) to the app's loopback redirect with a one-time code and the app's state. An unknown state is answered here, as a problem",
+    successStatus: 303,
+    input: z
+      .object({
+        code: z.string().max(2000).optional(),
+        state: z.string().max(200).optional(),
+        iss: z.string().max(500).optional(),
+        error: z.string().max(200).optional(),
+        error_description: z.string().max(1000).optional(),
+        session_state: z.string().max(500).optional(),
+      })
+      // Identity providers add parameters of their own (Google: scope, authuser, hd, prompt).
+      .catchall(z.string().max(2000)),
+    output: z.void(),
+  }),
+  ssoExchange: defineOperation({
+    method: 'POST',
+    path: '/auth/sso/token',
+    access: 'public',
+    csrf: 'exempt-before-session',
+    summary:
+      "Trade the one-time code from the loopback redirect and the app's PKCE verifier for a session (sets the refresh_token and csrf cookies); when sign-on failed, the problem says which check did",
+    input: z.object({ code: z.string().min(1).max(200), codeVerifier: pkceValue }).strict(),
+    output: sessionSchema,
+  }),
+  listMySessions: defineOperation({
+    method: 'GET',
+    path: '/me/sessions',
+    access: 'user',
+    summary: "The caller's active sessions: how each was opened, device, address, last use",
+    input: noInput,
+    output: z.object({ items: z.array(userSessionSchema) }),
+  }),
+  endMySession: defineOperation({
+    method: 'DELETE',
+    path: '/me/sessions/:sessionId',
+    access: 'user',
+    summary: "End one of the caller's sessions (the current one too: that signs out)",
+    successStatus: 204,
+    input: z.object({ sessionId: uuid }).strict(),
+    output: z.void(),
+  }),
+  endMyOtherSessions: defineOperation({
+    method: 'POST',
+    path: '/me/sessions/end-others',
+    access: 'user',
+    summary: 'End every session of the caller but the current one',
+    input: noInput,
+    output: z.object({ endedSessions: z.number().int() }),
+  }),
   me: defineOperation({
     method: 'GET',
     path: '/me',
@@ -528,6 +739,7 @@ export const operations = {
     method: 'POST',
     path: '/tenants',
     access: 'user',
+    tenantScopedSessions: 'refused',
     summary: 'Create a tenant; the caller becomes its owner',
     successStatus: 201,
     input: z.object({ name: tenantName, slug }).strict(),
@@ -656,6 +868,16 @@ export const operations = {
     input: tenantParams.extend({ invitationId: uuid }).strict(),
     output: z.void(),
   }),
+  resendInvitation: defineOperation({
+    method: 'POST',
+    path: '/tenants/:tenantId/invitations/:invitationId/resend',
+    access: 'tenant',
+    permission: 'invitations:manage',
+    summary:
+      'A new link for a pending invitation, valid for 7 days from now; the old link stops working (the token is in this answer only)',
+    input: tenantParams.extend({ invitationId: uuid }).strict(),
+    output: z.object({ invitation: invitationSchema, inviteToken: z.string() }),
+  }),
   leaveTenant: defineOperation({
     method: 'DELETE',
     path: '/tenants/:tenantId/members/me',
@@ -670,6 +892,7 @@ export const operations = {
     method: 'GET',
     path: '/me/invitations',
     access: 'user',
+    tenantScopedSessions: 'refused',
     summary: "The caller's pending invitations, addressed to their account's email",
     input: noInput,
     output: z.object({ items: z.array(myInvitationSchema) }),
@@ -678,6 +901,7 @@ export const operations = {
     method: 'POST',
     path: '/me/invitations/:invitationId/accept',
     access: 'user',
+    tenantScopedSessions: 'refused',
     summary: 'Accept one of your pending invitations: you become a member with its role',
     input: z.object({ invitationId: uuid }).strict(),
     output: membershipSummarySchema,
@@ -686,6 +910,7 @@ export const operations = {
     method: 'POST',
     path: '/me/invitations/:invitationId/decline',
     access: 'user',
+    tenantScopedSessions: 'refused',
     summary: 'Decline one of your pending invitations',
     successStatus: 204,
     input: z.object({ invitationId: uuid }).strict(),
@@ -739,6 +964,35 @@ export const operations = {
     summary: 'Disconnect an integration and destroy its stored secret',
     successStatus: 204,
     input: tenantParams.extend({ integrationId: uuid }).strict(),
+    output: z.void(),
+  }),
+  getTenantSso: defineOperation({
+    method: 'GET',
+    path: '/tenants/:tenantId/sso',
+    access: 'tenant',
+    permission: 'sso:manage',
+    summary: "The tenant's single sign-on (never its client secret), or null when it has none",
+    input: tenantParams.strict(),
+    output: z.object({ sso: tenantSsoSchema.nullable(), redirectUri: z.string() }),
+  }),
+  putTenantSso: defineOperation({
+    method: 'PUT',
+    path: '/tenants/:tenantId/sso',
+    access: 'tenant',
+    permission: 'sso:manage',
+    summary:
+      "Configure or change the tenant's single sign-on (the issuer is discovered first; the client secret is sealed with the tenant's key and never returned)",
+    input: tenantParams.extend(tenantSsoInputSchema.shape).strict(),
+    output: tenantSsoSchema,
+  }),
+  deleteTenantSso: defineOperation({
+    method: 'DELETE',
+    path: '/tenants/:tenantId/sso',
+    access: 'tenant',
+    permission: 'sso:manage',
+    summary: "Remove the tenant's single sign-on; sessions it opened end",
+    successStatus: 204,
+    input: tenantParams.strict(),
     output: z.void(),
   }),
   listAuditLogs: defineOperation({
@@ -810,6 +1064,33 @@ export const operations = {
     input: z.object({ name: tenantName, slug, ownerEmail: email }).strict(),
     output: z.object({ tenant: tenantSchema, inviteToken: z.string(), expiresAt: isoDateTime }),
   }),
+  adminSuspendTenant: defineOperation({
+    method: 'POST',
+    path: '/admin/tenants/:tenantId/suspend',
+    access: 'operator',
+    summary:
+      "Suspend a tenant: its members and API keys are refused (a problem says it is suspended) until it is restored; nothing is deleted. Audited in the tenant's log with the reason",
+    input: tenantParams.strict(),
+    output: adminTenantSummarySchema,
+  }),
+  adminRestoreTenant: defineOperation({
+    method: 'POST',
+    path: '/admin/tenants/:tenantId/restore',
+    access: 'operator',
+    summary: "Restore a suspended tenant: its members and API keys reach it again. Audited in the tenant's log with the reason",
+    input: tenantParams.strict(),
+    output: adminTenantSummarySchema,
+  }),
+  adminDeleteTenant: defineOperation({
+    method: 'DELETE',
+    path: '/admin/tenants/:tenantId',
+    access: 'operator',
+    summary:
+      "Delete a tenant (soft: gone for every credential, its audit log kept). `confirmSlug` must repeat the tenant's slug, so a mistyped id deletes nothing",
+    successStatus: 204,
+    input: tenantParams.extend({ confirmSlug: slug }).strict(),
+    output: z.void(),
+  }),
   adminGetTenant: defineOperation({
     method: 'GET',
     path: '/admin/tenants/:tenantId',
@@ -854,13 +1135,20 @@ export const operations = {
     method: 'GET',
     path: '/admin/usage',
     access: 'operator',
-    summary: 'AI usage across tenants as chart-ready series: top tenants plus other, totals, tenants near their ceiling, trips',
+    summary:
+      'AI usage across tenants as chart-ready series: the top tenants by a metric plus all others, totals, tenants near their ceiling, a page of trips',
     input: z
       .object({
         from: isoInstant.optional(),
         to: isoInstant.optional(),
         bucket: z.enum(['hour', 'day']).default('day'),
         top: z.coerce.number().int().min(1).max(20).default(8),
+        metric: usageMetricSchema.default('tokens'),
+        /** The page of trips older than this trip (its `tripsPage.older`). */
+        tripsBefore: uuid.optional(),
+        /** The page of trips newer than this trip (its `tripsPage.newer`). */
+        tripsAfter: uuid.optional(),
+        tripsLimit: z.coerce.number().int().min(1).max(100).default(20),
       })
       .strict(),
     output: usageSeriesSchema,
@@ -885,6 +1173,36 @@ export const operations = {
     summary: 'Clear a tripped quota (its window starts over), audited as ai.quota_reset',
     input: tenantParams.extend({ kind: z.enum(['velocity', 'monthly_ceiling']) }).strict(),
     output: quotasSchema,
+  }),
+  adminFindUsers: defineOperation({
+    method: 'GET',
+    path: '/admin/users',
+    access: 'operator',
+    summary:
+      'People whose email contains the text, across tenants, with their memberships (the search is recorded in the platform audit log, and an operator.read in the log of each tenant whose membership it shows)',
+    input: z
+      .object({ email: z.string().trim().toLowerCase().min(3).max(254), limit: z.coerce.number().int().min(1).max(50).default(20) })
+      .strict(),
+    output: z.object({ items: z.array(adminUserSchema) }),
+  }),
+  adminListUserSessions: defineOperation({
+    method: 'GET',
+    path: '/admin/users/:userId/sessions',
+    access: 'operator',
+    summary:
+      "A person's active sessions: how each was opened, device and address last seen, last use (recorded in the platform audit log)",
+    input: z.object({ userId: uuid }).strict(),
+    output: z.object({ user: z.object({ id: uuid, email: z.string() }), items: z.array(userSessionSchema) }),
+  }),
+  adminEndUserSession: defineOperation({
+    method: 'DELETE',
+    path: '/admin/users/:userId/sessions/:sessionId',
+    access: 'operator',
+    summary:
+      "End one session of a person: its next call is refused. Audited as session.revoked, with the operator's reason, in each of the person's tenants",
+    successStatus: 204,
+    input: z.object({ userId: uuid, sessionId: uuid }).strict(),
+    output: z.void(),
   }),
   adminRevokeSessions: defineOperation({
     method: 'POST',

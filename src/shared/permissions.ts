@@ -34,6 +34,8 @@ export const permissionMatrix = {
   'audit:read': { minimumRole: 'admin', scope: 'audit:read' },
   'quotas:read': { minimumRole: 'viewer', scope: 'tenant:read' },
   'ai:write': { minimumRole: 'member', scope: 'ai:write' },
+  /** Single sign-on decides who can reach the tenant: its owners alone read and change it. */
+  'sso:manage': { minimumRole: 'owner', scope: null },
 } as const satisfies Record<string, ActionRule>
 
 export type TenantAction = keyof typeof permissionMatrix

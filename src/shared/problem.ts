@@ -17,7 +17,31 @@ export const problemTypes = {
   internal: 'urn:limena:problem:internal',
   /** From main's bridge: the session was revoked or expired, sign in again. */
   sessionEnded: 'urn:limena:problem:session-ended',
+  /** Single sign-on refused: `check` names the check that failed. */
+  ssoFailed: 'urn:limena:problem:sso-failed',
+  /** The tenant admits its members only through a session from its identity provider. */
+  ssoRequired: 'urn:limena:problem:sso-required',
+  /** The tenant is suspended by the platform's operators: its members and keys wait for a restore. */
+  tenantSuspended: 'urn:limena:problem:tenant-suspended',
 } as const
+
+/** The checks of a single sign-on, each refused with its own `check` (urn:limena:problem:sso-failed). */
+export const ssoChecks = [
+  'state',
+  'provider_error',
+  'code',
+  'pkce',
+  'issuer',
+  'audience',
+  'signature',
+  'expired',
+  'nonce',
+  'email_verified',
+  'domain',
+  'account',
+  'configuration',
+] as const
+export type SsoCheck = (typeof ssoChecks)[number]
 
 export type ProblemType = (typeof problemTypes)[keyof typeof problemTypes]
 
@@ -33,6 +57,8 @@ export const problemSchema = z.object({
   state: z.enum(['velocity_capped', 'ceiling_reached']).optional(),
   resetsAt: z.string().optional(),
   message: z.string().optional(),
+  /** Single sign-on refusals: which check failed. */
+  check: z.enum(ssoChecks).optional(),
 })
 
 export type Problem = z.infer<typeof problemSchema>

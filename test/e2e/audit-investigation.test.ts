@@ -517,10 +517,18 @@ describe.skipIf(skipBrowserTests)('investigating the audit log in Chromium', () 
       .not.toBe('…')
     const actionHeader = page.getByRole('columnheader', { name: 'Action' })
     const width = (await actionHeader.boundingBox())!.width
-    await page.getByRole('separator', { name: 'Resize the Action column' }).focus()
+    // The resize handles are one tab stop: Up and Down move between them, Left and Right resize.
+    expect(await page.locator('[role="separator"][tabindex="0"]').count()).toBe(1)
+    await page.getByRole('separator', { name: 'Resize the Time column' }).focus()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobal).document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Resize the Action column',
+    )
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     await expect.poll(async () => Math.round((await actionHeader.boundingBox())!.width - width)).toBe(40)
+    expect(await page.locator('[role="separator"][tabindex="0"]').getAttribute('aria-label')).toBe('Resize the Action column')
     await page.getByRole('button', { name: 'Columns', exact: true }).click()
     await page.getByRole('checkbox', { name: 'Reason/IP' }).uncheck()
     expect(await page.getByRole('columnheader', { name: 'Reason/IP' }).count()).toBe(0)
@@ -559,6 +567,21 @@ describe.skipIf(skipBrowserTests)('investigating the audit log in Chromium', () 
     expect(await drawer().textContent()).toContain(eventId)
     expect(await grid().locator(`[data-event-id="${eventId}"]`).getAttribute('aria-selected')).toBe('true')
     await drawer().getByRole('button', { name: 'Close event details' }).click()
+  })
+
+  it('says which part of a shared link it does not apply, and drops it only when asked', async () => {
+    await goTo(`#/audit?tenantId=${tenantX.id}&action=no.such.action&range=7d&operatorAccess=maybe`)
+    await listSettled()
+    const banner = page.getByRole('status').filter({ hasText: 'Part of this link is not applied.' })
+    await banner.waitFor()
+    expect(await banner.textContent()).toContain('action=no.such.action (no such action)')
+    expect(await banner.textContent()).toContain('operatorAccess=maybe (neither include nor exclude)')
+    // What is applied is shown as such: the tenant and the range, not the action.
+    expect(await chips().textContent()).not.toContain('no.such')
+    expect(await pageUrl(page)).toContain('action=no.such.action')
+    await banner.getByRole('button', { name: 'Remove it from the link' }).click()
+    await expect.poll(() => banner.count()).toBe(0)
+    await expect.poll(() => pageUrl(page)).not.toContain('no.such')
   })
 
   it('shows changed fields side by side with the differences marked', async () => {

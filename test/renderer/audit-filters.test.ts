@@ -16,6 +16,7 @@ import {
   filtersFromParams,
   filtersKey,
   filtersToParams,
+  ignoredFilterParams,
   queryFilters,
   relativeRangeNames,
   resolveTimeBounds,
@@ -199,6 +200,52 @@ describe('filters in words', () => {
     )
     expect(describeExport({ operatorAccess: 'include' }, { to: '2026-03-10T12:00:00.000Z' }, null, {}, format, 'Europe/Rome')).toBe(
       'every action · every tenant · any time up to 2026-03-10T12:00:00Z (Europe/Rome) · operator access shown',
+    )
+  })
+})
+
+describe('a link with filters the page cannot apply', () => {
+  it('names each one and why, instead of dropping it silently', () => {
+    const params = new URLSearchParams(
+      `action=no.such&from=2024-13-45&to=2024-01-01T00:00:00Z&actorId=alice&range=&q=ok&operatorAccess=maybe`,
+    )
+    expect(ignoredFilterParams(params)).toEqual([
+      { name: 'action', value: 'no.such', why: 'no such action' },
+      { name: 'actorId', value: 'alice', why: 'not an id' },
+      { name: 'from', value: '2024-13-45', why: 'not a date and time' },
+      { name: 'operatorAccess', value: 'maybe', why: 'neither include nor exclude' },
+    ])
+  })
+
+  it('says when To is not after From, when a relative range wins, and on a tenant page a tenant filter', () => {
+    expect(ignoredFilterParams(new URLSearchParams('from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z'))).toEqual([
+      { name: 'to', value: '2024-01-01T00:00:00Z', why: 'not after From' },
+    ])
+    expect(ignoredFilterParams(new URLSearchParams('range=7d&from=2024-02-01T00:00:00Z'))).toEqual([
+      { name: 'from', value: '2024-02-01T00:00:00Z', why: 'a relative range (7d) is applied instead' },
+    ])
+    expect(ignoredFilterParams(new URLSearchParams(`tenantId=${tenantId}`), tenantId)).toEqual([
+      { name: 'tenantId', value: tenantId, why: "this page is one tenant's log" },
+    ])
+  })
+
+  it('finds nothing to report in any link the page itself writes', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          action: fc.option(fc.constantFrom(...auditActionFilters), { nil: undefined }),
+          q: fc.option(
+            fc.string({ minLength: 1, maxLength: 50 }).filter((text) => text.trim() === text && text.length > 0),
+            { nil: undefined },
+          ),
+          range: fc.option(fc.constantFrom(...relativeRangeNames), { nil: undefined }),
+          operatorAccess: fc.constantFrom('include' as const, 'exclude' as const),
+        }),
+        (filters) => {
+          const written = filtersToParams(filtersFromParams(filtersToParams(filters)))
+          expect(ignoredFilterParams(written)).toEqual([])
+        },
+      ),
     )
   })
 })

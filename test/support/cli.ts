@@ -8,7 +8,12 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const limenaBin = fileURLToPath(new URL('../../bin/limena.js', import.meta.url))
-const builtCli = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
+/**
+ * LIMENA_TEST_CLI: a CLI built elsewhere (`npx electron-vite build --outDir DIR`, with DIR/node_modules
+ * linked to the project's), run as it is: for a run that must leave out/ alone.
+ */
+const prebuiltCli = process.env.LIMENA_TEST_CLI
+const builtCli = prebuiltCli ?? fileURLToPath(new URL('../../out/main/cli.js', import.meta.url))
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 function newestSourceMillis(directory: string): number {
@@ -22,6 +27,10 @@ function newestSourceMillis(directory: string): number {
 
 /** The CLI tests run the compiled command; build it when it is missing or older than the sources. */
 export function ensureCliBuilt(): void {
+  if (prebuiltCli) {
+    if (!existsSync(prebuiltCli)) throw new Error(`LIMENA_TEST_CLI names ${prebuiltCli}, which does not exist`)
+    return
+  }
   const stale = !existsSync(builtCli) || statSync(builtCli).mtimeMs < newestSourceMillis(join(projectRoot, 'src'))
   if (stale) execFileSync('npx', ['electron-vite', 'build'], { cwd: projectRoot, stdio: 'ignore' })
 }
@@ -37,7 +46,7 @@ export function runLimena(
   options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [limenaBin, ...args], {
+    const child = spawn(process.execPath, [prebuiltCli ?? limenaBin, ...args], {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     })

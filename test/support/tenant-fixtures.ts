@@ -79,6 +79,26 @@ export async function seedTenant(pools: Pick<DatabasePools, 'app'>, label: strin
     rows.audit_chain_heads = (await client.query('SELECT * FROM audit_chain_heads WHERE tenant_id = $1', [tenantId])).rows
     await insert(client, rows, 'ai_quotas', { tenant_id: tenantId })
     await insert(client, rows, 'ai_usage', { tenant_id: tenantId, bucket_start: new Date('2026-11-01T10:00:00Z'), calls: 3, tokens: 1200 })
+    await insert(client, rows, 'tenant_sso', {
+      tenant_id: tenantId,
+      issuer: `https://idp.${slug}.example.test`,
+      client_id: `client-${label}`,
+      client_secret_ciphertext: randomBytes(48),
+      key_version: 1,
+      default_role: 'viewer',
+    })
+    await insert(client, rows, 'sso_domains', { domain: `${slug}.example.test`, tenant_id: tenantId })
+    await insert(client, rows, 'sso_attempts', {
+      tenant_id: tenantId,
+      issuer: `https://idp.${slug}.example.test`,
+      state_hash: sha256(`state-${slug}`),
+      nonce: `nonce-${slug}`,
+      pkce_verifier: `verifier-${slug}`,
+      app_redirect_uri: 'http://127.0.0.1:49152/sso/callback',
+      app_code_challenge: `challenge-${slug}`,
+      app_state: `state-${slug}`,
+      expires_at: new Date(Date.now() + 600_000),
+    })
     await insert(client, rows, 'quota_trips', {
       tenant_id: tenantId,
       kind: 'velocity',

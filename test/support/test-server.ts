@@ -35,9 +35,12 @@ export async function startTestServer(
     log?: Logger
     reloadEncryptionKeys?: () => Promise<EncryptionKey[]>
     loopbackHostOnly?: boolean
+    /** LIMENA_PUBLIC_URL's stand-in; the address the server listens on when not given. */
+    publicUrl?: string
   } = {},
 ): Promise<TestServer> {
   const secrets = options.secrets ?? (await generateInstallSecrets())
+  let listeningUrl = ''
   const deps = createServerDependencies({
     pools: database.pools,
     secrets,
@@ -46,11 +49,13 @@ export async function startTestServer(
     requestsPerMinute: options.requestsPerMinute ?? 0,
     rateLimitStore: options.rateLimitStore,
     reloadEncryptionKeys: options.reloadEncryptionKeys,
+    publicUrl: () => options.publicUrl ?? listeningUrl,
   })
   let port = 0
   const app = createApp(deps, options.loopbackHostOnly ? { allowedHosts: () => loopbackHosts(port) } : {})
   const listening = await listen(app, { host: '127.0.0.1', port: 0, tls: options.tls })
   port = listening.port
+  listeningUrl = listening.url
   return {
     url: listening.url,
     app,
@@ -168,6 +173,7 @@ export class ApiClient {
   async login(
     email: string,
     password: string,
+    headers: Record<string, string> = {},
   ): Promise<ApiAnswer<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>> {
     const answer = await this.request<{ accessToken: string; memberships: Array<{ tenantId: string; role: string }> }>(
       'POST',
@@ -175,6 +181,7 @@ export class ApiClient {
       {
         body: { email, password },
         auth: null,
+        headers,
       },
     )
     if (answer.status === 200) this.accessToken = answer.body.accessToken

@@ -34,6 +34,7 @@ interface DirectoryRow {
   slug: string
   created_at: Date
   deleted_at: Date | null
+  suspended_at: Date | null
   member_count: number
   velocity_per_hour: number | null
   monthly_token_ceiling: string | null
@@ -42,7 +43,7 @@ interface DirectoryRow {
 }
 
 const directorySelect = `
-  SELECT t.id, t.name, t.slug, t.created_at, t.deleted_at,
+  SELECT t.id, t.name, t.slug, t.created_at, t.deleted_at, t.suspended_at,
          (SELECT count(*)::int FROM memberships m WHERE m.tenant_id = t.id) AS member_count,
          q.velocity_per_hour, q.monthly_token_ceiling,
          coalesce(CASE WHEN q.hour_window_start = date_trunc('hour', now(), 'UTC') THEN q.hour_calls END, 0) AS hour_calls,
@@ -59,6 +60,7 @@ export function directoryRowToApi(row: DirectoryRow) {
     slug: row.slug,
     createdAt: row.created_at.toISOString(),
     deletedAt: row.deleted_at?.toISOString() ?? null,
+    suspendedAt: row.suspended_at?.toISOString() ?? null,
     memberCount: row.member_count,
     monthTokens,
     monthlyTokenCeiling: ceiling,
@@ -83,6 +85,13 @@ async function directoryRows(
     values,
   )
   return result.rows
+}
+
+/** One tenant's directory entry, deleted or not (an operator's own write reads back what it changed). */
+export async function adminTenantSummary(client: DbClient, tenantId: string) {
+  const [row] = await directoryRows(client, { tenantId }, 1)
+  if (!row) throw problems.notFound('no such tenant')
+  return directoryRowToApi(row)
 }
 
 export const adminTenantHandlers = {

@@ -1,17 +1,19 @@
 /**
  * @module admin-usage-routes
- * Cross-tenant AI usage as chart-ready series: one array per top tenant and one for all others,
- * aligned on the same buckets, with totals, tenants near their monthly ceiling, and trips. A read
- * about the platform: recorded once in the platform audit log (`platform.usage_read`).
+ * Cross-tenant AI usage as chart-ready series: one array per top tenant (by the metric asked for)
+ * and one for all others, aligned on the same buckets, with totals, tenants near their monthly
+ * ceiling, and a page of trips. A read about the platform: recorded once in the platform audit log
+ * (`platform.usage_read`).
  */
 import { problems } from '../http/http-problem.js'
 import type { DomainHandlers } from '../http/operation-context.js'
 import { tripToApi } from '../quotas/quota-explanation.js'
-import type { QuotaTripRow } from '../quotas/quota-repository.js'
 import { operatorCall, platformOperatorRead, platformResult } from './operator-access.js'
+import { tenantsNearCeiling, tripsPage } from './usage-repository.js'
+
+export { nearCeilingRatio } from './usage-repository.js'
 
 const maximumBuckets = 2000
-export const nearCeilingRatio = 0.8
 
 export const adminUsageHandlers = {
   async adminUsage(context, input) {
@@ -21,6 +23,9 @@ export const adminUsageHandlers = {
     const to = input.to ? new Date(input.to) : new Date(Math.ceil((Date.now() + 1) / bucketMillis) * bucketMillis)
     const from = input.from ? new Date(input.from) : new Date(to.getTime() - (input.bucket === 'hour' ? 48 : 30) * bucketMillis)
     if (from >= to) throw problems.badRequest('"from" must be before "to"', [{ path: 'from', message: 'must be before to' }])
+    if (input.tripsBefore && input.tripsAfter) {
+      throw problems.badRequest('give "tripsBefore" or "tripsAfter", not both', [{ path: 'tripsAfter', message: 'not with tripsBefore' }])
+    }
     if ((to.getTime() - from.getTime()) / bucketMillis > maximumBuckets) {
       throw problems.badRequest(`that range has more than ${maximumBuckets} ${input.bucket} buckets; use day buckets or a shorter range`, [
         { path: 'bucket', message: 'too many buckets' },
@@ -28,17 +33,22 @@ export const adminUsageHandlers = {
     }
     const range = [from.toISOString(), to.toISOString()]
     return platformOperatorRead(call, 'platform.usage_read', `AI usage ${range[0]} to ${range[1]}`, async (client) => {
-      const buckets = (
-        await client.query<{ bucket: Date }>(
-          `SELECT generate_series(date_trunc($3, $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS bucket`,
+      const bucketRows = (
+        await client.query<{ bucket: Date; read_at: Date }>(
+          `SELECT generate_series(date_trunc($3, $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS bucket,
+                  now() AS read_at`,
           [...range, input.bucket],
         )
-      ).rows.map((row) => row.bucket.toISOString())
+      ).rows
+      const buckets = bucketRows.map((row) => row.bucket.toISOString())
+      const readAt = (bucketRows[0]?.read_at ?? new Date()).toISOString()
+      // The top tenants by the metric asked for; `tenants` counts every tenant with usage in the range.
       const top = (
-        await client.query<{ tenant_id: string; name: string }>(
-          `SELECT u.tenant_id, t.name FROM ai_usage u JOIN tenants t ON t.id = u.tenant_id
-            WHERE u.bucket_start >= $1 AND u.bucket_start < $2 GROUP BY u.tenant_id, t.name ORDER BY sum(u.tokens) DESC, u.tenant_id LIMIT $3`,
-          [...range, input.top],
+        await client.query<{ tenant_id: string; name: string; tenants: string }>(
+          `SELECT u.tenant_id, t.name, count(*) OVER () AS tenants FROM ai_usage u JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.bucket_start >= $1 AND u.bucket_start < $2 GROUP BY u.tenant_id, t.name
+            ORDER BY sum(CASE WHEN $4::text = 'calls' THEN u.calls ELSE u.tokens END) DESC, u.tenant_id LIMIT $3`,
+          [...range, input.top, input.metric],
         )
       ).rows
       const sums = (
@@ -69,29 +79,23 @@ export const adminUsageHandlers = {
         totalTokens += Number(sum.tokens)
         totalCalls += Number(sum.calls)
       }
-      const nearCeiling = (
-        await client.query<{ tenant_id: string; name: string; month_tokens: string; monthly_token_ceiling: string }>(
-          `SELECT q.tenant_id, t.name, q.month_tokens, q.monthly_token_ceiling FROM ai_quotas q JOIN tenants t ON t.id = q.tenant_id
-            WHERE q.month_window_start = date_trunc('month', now(), 'UTC') AND q.monthly_token_ceiling > 0
-              AND q.month_tokens >= q.monthly_token_ceiling * $1::numeric AND t.deleted_at IS NULL
-            ORDER BY q.month_tokens::numeric / q.monthly_token_ceiling DESC LIMIT 20`,
-          [nearCeilingRatio],
-        )
-      ).rows
-      const trips = (
-        await client.query<QuotaTripRow & { name: string }>(
-          'SELECT q.*, t.name FROM quota_trips q JOIN tenants t ON t.id = q.tenant_id WHERE q.tripped_at >= $1 AND q.tripped_at < $2 ORDER BY q.tripped_at DESC LIMIT 200',
-          range,
-        )
-      ).rows
+      const nearCeiling = await tenantsNearCeiling(client)
+      const trips = await tripsPage(client, [range[0]!, range[1]!], {
+        before: input.tripsBefore,
+        after: input.tripsAfter,
+        limit: input.tripsLimit,
+      })
       const answer = {
         bucket: input.bucket,
+        metric: input.metric,
         from: range[0]!,
         to: range[1]!,
+        readAt,
         buckets,
         series: series.filter(
           (entry) => entry.tenantId !== null || entry.tokens.some((value) => value > 0) || entry.calls.some((value) => value > 0),
         ),
+        otherTenants: Math.max(0, Number(top[0]?.tenants ?? 0) - top.length),
         totals: { tokens: totalTokens, calls: totalCalls },
         nearCeiling: nearCeiling.map((row) => ({
           tenantId: row.tenant_id,
@@ -99,8 +103,10 @@ export const adminUsageHandlers = {
           monthTokens: Number(row.month_tokens),
           monthlyTokenCeiling: Number(row.monthly_token_ceiling),
           ratio: Number(row.month_tokens) / Number(row.monthly_token_ceiling),
+          trippedAt: row.tripped_at?.toISOString() ?? null,
         })),
-        trips: trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
+        trips: trips.trips.map((trip) => ({ ...tripToApi(trip), tenantId: trip.tenant_id, tenantName: trip.name })),
+        tripsPage: { total: trips.total, first: trips.first, newer: trips.newer, older: trips.older },
       }
       return platformResult(answer)
     })

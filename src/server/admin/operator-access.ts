@@ -96,6 +96,25 @@ export function platformResult<T>(answer: T): PlatformReadResult<T> {
   return { show: () => answer }
 }
 
+/** Commits one platform audit row for an operator's read; a failure here shows nothing. */
+export async function recordPlatformRead(
+  call: OperatorCall,
+  action: PlatformAuditAction,
+  what: string,
+  metadata: Record<string, unknown> = {},
+): Promise<void> {
+  await inTransaction(call.context.deps.pools.app, {}, (appClient) =>
+    writePlatformAudit(appClient, {
+      action,
+      actor: call.actor,
+      target: { type: 'platform_data', id: null, name: what },
+      request: call.context.meta,
+      reason: call.reason,
+      metadata: { what, route: routeOf(call), ...metadata },
+    }),
+  )
+}
+
 /** The other audited operator read: read once, commit one platform audit row, then show it. */
 export async function platformOperatorRead<T>(
   call: OperatorCall,
@@ -105,16 +124,7 @@ export async function platformOperatorRead<T>(
 ): Promise<T> {
   return inTransaction(call.context.deps.pools.readonly, { readOnly: true, firstStatement: oneSnapshot }, async (client) => {
     const result = await read(client)
-    await inTransaction(call.context.deps.pools.app, {}, (appClient) =>
-      writePlatformAudit(appClient, {
-        action,
-        actor: call.actor,
-        target: { type: 'platform_data', id: null, name: what },
-        request: call.context.meta,
-        reason: call.reason,
-        metadata: { what, route: routeOf(call), ...result.metadata },
-      }),
-    )
+    await recordPlatformRead(call, action, what, result.metadata)
     return result.show()
   })
 }

@@ -68,7 +68,9 @@ export const authHandlers = {
     return inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, async (client) => {
       const user = await findUserById(client, principal.userId)
       if (!user) throw problems.unauthorized('the account is no longer active')
-      const memberships = await listUserMemberships(client, user.id)
+      // A session from a tenant's single sign-on reaches that tenant only, and shows no other.
+      const scope = principal.origin.sso?.tenantId ?? null
+      const memberships = (await listUserMemberships(client, user.id)).filter((row) => scope === null || row.tenant_id === scope)
       return {
         kind: 'user' as const,
         user: { id: user.id, email: user.email, isPlatformAdmin: user.is_platform_admin },

@@ -6,10 +6,13 @@
  *   written after the answer.
  * - Refresh tokens rotate on every use. Presenting one that was already used means it was
  *   copied: its whole family is revoked and `auth.refresh_reuse` is written.
- * - Auth events go into the audit log of every tenant the user belongs to.
+ * - Auth events go into the audit log of every tenant the user belongs to; a session from a
+ *   tenant's single sign-on reaches that tenant only, and so do its events.
+ * - Every session records how it was opened (its origin) in user_sessions and in its access
+ *   tokens' claims; a refresh keeps it.
  */
 import { randomUUID } from 'node:crypto'
-import type { Session } from '@shared/contract.js'
+import type { Session, SessionOrigin } from '@shared/contract.js'
 import { switchTenant, writeAudit, type AuditRequestMeta } from '../audit/audit-writer.js'
 import { createCsrfToken } from '../crypto/csrf-token.js'
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from '../crypto/passwords.js'
@@ -32,6 +35,7 @@ import {
   revokeUserRefreshFamilies,
 } from './refresh-token-repository.js'
 import { refreshTokenLifetimeMillis } from './session-cookies.js'
+import { insertUserSession, touchUserSession } from './user-session-repository.js'
 import type { AuditAction } from '@shared/audit-actions.js'
 
 let dummyHash: Promise<string> | undefined
@@ -54,21 +58,28 @@ export interface AuthEvent {
   metadata?: Record<string, unknown>
 }
 
-/** Writes one auth event into the log of every tenant `user` belongs to, on the caller's transaction. */
-async function auditForUser(
+/**
+ * Writes one auth event into the log of every tenant `user` belongs to, on the caller's
+ * transaction; only into `onlyTenantId`'s when given (a session scoped to that tenant).
+ */
+export async function auditForUser(
   client: DbClient,
   user: Pick<UserRow, 'id' | 'email'>,
   event: AuthEvent,
   meta: AuditRequestMeta,
+  onlyTenantId: string | null = null,
+  target: { type: string; id: string } = { type: 'user', id: user.id },
 ): Promise<void> {
-  const memberships = await listUserMemberships(client, user.id)
+  const memberships = (await listUserMemberships(client, user.id)).filter(
+    (membership) => onlyTenantId === null || membership.tenant_id === onlyTenantId,
+  )
   for (const membership of memberships) {
     await switchTenant(client, membership.tenant_id)
     await writeAudit(client, {
       tenantId: membership.tenant_id,
       action: event.action,
       actor: { type: 'user', id: user.id, name: user.email },
-      target: { type: 'user', id: user.id, name: user.email },
+      target: { ...target, name: target.type === 'user' ? user.email : null },
       request: meta,
       metadata: event.metadata,
     })
@@ -111,32 +122,50 @@ export async function login(
   }
   await recordLoginSuccess(deps.rateLimits, account)
   const rehashed = needsRehash(user.password_hash) ? await hashPassword(credentials.password) : null
-  return openSession(deps, user, meta, rehashed ? (client) => updatePasswordHash(client, user.id, rehashed) : undefined)
+  return openSession(deps, user, meta, {
+    origin: { method: 'password', sso: null },
+    alsoInTransaction: rehashed ? (client) => updatePasswordHash(client, user.id, rehashed) : undefined,
+  })
 }
 
-/** A new refresh family, an access token and a CSRF token for `user`; `auth.login` in each of its tenants. */
-async function openSession(
+/** What `auth.login` says about how the session was opened: the method, and the issuer after single sign-on. */
+function loginMetadata(sessionId: string, origin: SessionOrigin): Record<string, unknown> {
+  return origin.sso
+    ? { sessionId, method: origin.method, issuer: origin.sso.issuer, amr: origin.sso.amr }
+    : { sessionId, method: origin.method }
+}
+
+/**
+ * A new refresh family, an access token and a CSRF token for `user`, recorded with its origin in
+ * user_sessions; `auth.login` in each of its tenants (only the provider's tenant for a session
+ * from a tenant's single sign-on, whose memberships are the only ones it lists).
+ */
+export async function openSession(
   deps: ServerDependencies,
   user: Pick<UserRow, 'id' | 'email' | 'is_platform_admin'>,
   meta: AuditRequestMeta,
-  alsoInTransaction?: (client: DbClient) => Promise<void>,
+  options: { origin: SessionOrigin; alsoInTransaction?: (client: DbClient) => Promise<void> },
 ): Promise<IssuedSession> {
   const familyId = randomUUID()
   const refresh = newRefreshToken()
+  const { origin } = options
+  const scopedTo = origin.sso?.tenantId ?? null
   const memberships = await inTransaction(deps.pools.app, { userId: user.id }, async (client) => {
-    if (alsoInTransaction) await alsoInTransaction(client)
+    if (options.alsoInTransaction) await options.alsoInTransaction(client)
     await insertRefreshToken(client, { familyId, userId: user.id, tokenHash: refresh.hash, expiresAt: refresh.expiresAt })
-    const rows = await listUserMemberships(client, user.id)
-    await auditForUser(client, user, { action: 'auth.login', metadata: { sessionId: familyId } }, meta)
+    await insertUserSession(client, { id: familyId, userId: user.id, origin, expiresAt: refresh.expiresAt, seen: meta })
+    const rows = (await listUserMemberships(client, user.id)).filter((row) => scopedTo === null || row.tenant_id === scopedTo)
+    await auditForUser(client, user, { action: 'auth.login', metadata: loginMetadata(familyId, origin) }, meta, scopedTo)
     return rows
   })
-  const access = await deps.accessTokens.issue({ userId: user.id, sessionId: familyId })
+  const access = await deps.accessTokens.issue({ userId: user.id, sessionId: familyId, origin })
   return {
     session: {
       accessToken: access.accessToken,
       expiresIn: access.expiresIn,
       user: { id: user.id, email: user.email, isPlatformAdmin: user.is_platform_admin },
       memberships: memberships.map((row) => ({ tenantId: row.tenant_id, tenantSlug: row.tenant_slug, role: row.role })),
+      origin,
     },
     refreshToken: refresh.token,
     csrfToken: createCsrfToken(deps.csrfKey, familyId),
@@ -204,7 +233,7 @@ export async function acceptInvite(
     if (isUniqueViolation(error)) throw existingAccount()
     throw error
   }
-  return openSession(deps, user, meta)
+  return openSession(deps, user, meta, { origin: { method: 'invitation', sso: null } })
 }
 
 export interface ResolvedSession {
@@ -239,8 +268,8 @@ export async function refresh(
 ): Promise<{ accessToken: string; expiresIn: number; refreshToken: string; csrfToken: string }> {
   if (session.alreadyUsed) return revokeForReuse(deps, session, meta)
   const next = newRefreshToken()
-  const rotated = await inTransaction(deps.pools.app, {}, async (client) => {
-    if (!(await markRefreshTokenUsed(client, session.tokenId))) return false
+  const origin = await inTransaction(deps.pools.app, {}, async (client) => {
+    if (!(await markRefreshTokenUsed(client, session.tokenId))) return null
     const user = await findUserById(client, session.userId)
     if (!user) throw problems.unauthorized('the account is no longer active')
     await insertRefreshToken(client, {
@@ -249,10 +278,10 @@ export async function refresh(
       tokenHash: next.hash,
       expiresAt: next.expiresAt,
     })
-    return true
+    return touchUserSession(client, { id: session.familyId, userId: session.userId, expiresAt: next.expiresAt, seen: meta })
   })
-  if (!rotated) return revokeForReuse(deps, session, meta)
-  const access = await deps.accessTokens.issue({ userId: session.userId, sessionId: session.familyId })
+  if (!origin) return revokeForReuse(deps, session, meta)
+  const access = await deps.accessTokens.issue({ userId: session.userId, sessionId: session.familyId, origin })
   return { ...access, refreshToken: next.token, csrfToken: createCsrfToken(deps.csrfKey, session.familyId) }
 }
 

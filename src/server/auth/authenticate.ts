@@ -56,7 +56,7 @@ export async function principalOf(request: Request, deps: AuthenticateDependenci
   // Outside the try: a database that cannot answer is a 503, not a 401 that signs the client out.
   if (!(await deps.sessionRevocations.isActive(claims)))
     throw problems.unauthorized('this session has ended (signed out or revoked): sign in again')
-  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId }
+  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId, origin: claims.origin }
 }
 
 export function installAuthenticate(app: Express, deps: AuthenticateDependencies & { inFlight: InFlightTracker }): void {

@@ -225,6 +225,10 @@ export function createSessionRevocations(options: {
       if (inFlight !== undefined && inFlight.userId === userId && inFlight.generation === generation) return inFlight.answer
       return lookUpAndRemember(sessionId, userId)
     },
+    forget(sessionIds) {
+      const ended = new Set(sessionIds)
+      if (ended.size > 0) forgetWhere((sessionId) => ended.has(sessionId))
+    },
     stats: () => ({ listening, rememberedSessions: remembered.size, databaseChecks, announcements }),
     async close() {
       closing = true

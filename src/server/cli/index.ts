@@ -15,6 +15,7 @@ import { rotateKeysCommand } from './rotate-keys.js'
 import { seedDemoCommand } from './seed-demo.js'
 import { verifyAuditCommand } from './verify-audit.js'
 import { serveCommand } from './serve.js'
+import { ssoCommand, type SsoCommandOptions } from './sso.js'
 
 const print = (line: string): void => {
   process.stdout.write(line + '\n')
@@ -114,10 +115,39 @@ export function buildProgram(): Command {
   withCommonOptions(program.command('rotate-keys'))
     .description('rotate a key of this install')
     .option('--jwt', 'add a new JWT signing key; the old one verifies until its tokens expire')
-    .option('--encryption', 'add a new master encryption key and re-encrypt every integration secret under it')
+    .option('--encryption', 'add a new master encryption key and re-encrypt every integration and single sign-on secret under it')
     .action(async (options: CommonOptions & { jwt?: boolean; encryption?: boolean }) => {
       const { config, log } = await setUp(options, {}, true)
       await rotateKeysCommand(config, log, print, { jwt: Boolean(options.jwt), encryption: Boolean(options.encryption) })
+    })
+
+  const sso = program.command('sso').description("the platform's single sign-on for operators (tenants configure theirs in the console)")
+  withCommonOptions(sso.command('configure'))
+    .description("configure the platform's OpenID Connect provider; the client secret is read from stdin")
+    .option('--platform', "the platform's provider, for operators")
+    .option('--issuer <url>', 'issuer URL (https; its .well-known document is read now)')
+    .option('--client-id <id>', 'client id registered at the provider')
+    .option('--client-secret-stdin', 'read the client secret from standard input')
+    .option('--domains <list>', "operators' email domains, comma-separated")
+    .option('--require-for-operators', 'operator routes refuse sessions that did not come from this provider')
+    .option('--trust-provider-mfa', "let the provider's second factor (amr) stand for the operator's own, once that exists")
+    .action(async (options: CommonOptions & SsoCommandOptions) => {
+      const { config, log } = await setUp(options, {}, true)
+      await ssoCommand(config, log, print, 'configure', options)
+    })
+  withCommonOptions(sso.command('show'))
+    .description("show the platform's single sign-on (never its secret)")
+    .option('--platform', "the platform's provider, for operators")
+    .action(async (options: CommonOptions & SsoCommandOptions) => {
+      const { config, log } = await setUp(options, {}, true)
+      await ssoCommand(config, log, print, 'show', options)
+    })
+  withCommonOptions(sso.command('remove'))
+    .description("remove the platform's single sign-on; the sessions it opened end")
+    .option('--platform', "the platform's provider, for operators")
+    .action(async (options: CommonOptions & SsoCommandOptions) => {
+      const { config, log } = await setUp(options, {}, true)
+      await ssoCommand(config, log, print, 'remove', options)
     })
 
   withCommonOptions(program.command('seed-demo'))

@@ -2,7 +2,8 @@
  * @module rotate-keys-command
  * `limena rotate-keys --jwt | --encryption`. JWT: a new signing key; running servers sign with it
  * after a restart, and tokens of the previous key stay valid until they expire. Encryption: a new
- * master key version, then every integration secret re-encrypted under it while servers run.
+ * master key version, then every integration and single sign-on secret re-encrypted under it while
+ * servers run.
  */
 import type { LimenaConfig } from '../config.js'
 import { ensureDataDir } from '../data-dir.js'
@@ -11,6 +12,7 @@ import { locateSecrets } from '../secrets/install-secrets.js'
 import { retiredKeyGraceMillis, rotateEncryptionKey, rotateJwtSigningKey } from '../secrets/rotate-keys.js'
 import { prepareDatabase } from '../backend.js'
 import { reencryptIntegrationSecrets } from '../integrations/reencrypt-secrets.js'
+import { reencryptSsoSecrets } from '../sso/reencrypt-sso-secrets.js'
 import type { Logger } from '../platform/log.js'
 
 export async function rotateKeysCommand(
@@ -36,6 +38,10 @@ export async function rotateKeysCommand(
     try {
       const result = await reencryptIntegrationSecrets(prepared.pools, secrets.encryptionKeys, version)
       print(`limena: re-encrypted ${result.reencrypted} integration secret(s) in ${result.tenants} tenant(s) under key version ${version}`)
+      const sso = await reencryptSsoSecrets(prepared.pools, secrets.encryptionKeys, version)
+      print(
+        `limena: re-encrypted the single sign-on secret(s) of ${sso.tenants} tenant(s)${sso.platform ? " and the platform's" : ''} under key version ${version}`,
+      )
     } finally {
       await prepared.close()
     }

@@ -1,7 +1,10 @@
 /**
  * @module access-tokens
  * RS256 access tokens with jose: 15 minutes, with sub, sid (the refresh family), iat, exp, iss,
- * aud and jti, and `kid` in the header. Verification pins the algorithm, issuer and audience, and
+ * aud and jti, and `kid` in the header. How the session was opened travels signed with it
+ * (`auth_method`; after single sign-on also `sso_iss`, `sso_tid` and `amr`), so every request knows
+ * it without a lookup: a session from a tenant's identity provider reaches that tenant only. A token
+ * without `auth_method` (issued before single sign-on) is a password session. Verification pins the algorithm, issuer and audience, and
  * looks keys up only in our own key set by `kid`, so a key offered inside a token (jwk, jku,
  * x5c) is never used. The newest signing key signs; older ones still verify until retired.
  * A validly signed token is still refused when issued in the future beyond the clock skew, or
@@ -12,7 +15,8 @@
  * set is fixed for the instance's life, so no key change can make a remembered answer stale.
  */
 import { randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose'
+import { SignJWT, createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose'
+import { sessionOriginSchema, type SessionOrigin } from '@shared/contract.js'
 import type { JwtSigningKey } from '../secrets/install-secrets.js'
 
 export const accessTokenLifetimeSeconds = 15 * 60
@@ -26,10 +30,14 @@ export const verifiedTokenCacheSize = 10_000
 export interface AccessTokenClaims {
   userId: string
   sessionId: string
+  origin: SessionOrigin
 }
 
+export const passwordOrigin: SessionOrigin = { method: 'password', sso: null }
+
 export interface AccessTokens {
-  issue(claims: AccessTokenClaims): Promise<{ accessToken: string; expiresIn: number }>
+  /** `origin` defaults to a password session. */
+  issue(claims: Omit<AccessTokenClaims, 'origin'> & { origin?: SessionOrigin }): Promise<{ accessToken: string; expiresIn: number }>
   verify(token: string): Promise<AccessTokenClaims>
   jwks(): JSONWebKeySet
 }
@@ -39,6 +47,20 @@ export class InvalidAccessTokenError extends Error {
     super(reason)
     this.name = 'InvalidAccessTokenError'
   }
+}
+
+function originClaims(origin: SessionOrigin): Record<string, unknown> {
+  if (!origin.sso) return { auth_method: origin.method }
+  return { auth_method: origin.method, sso_iss: origin.sso.issuer, sso_tid: origin.sso.tenantId, amr: origin.sso.amr }
+}
+
+/** The origin a verified token carries; throws when its claims do not make one. */
+function originOf(payload: JWTPayload): SessionOrigin {
+  if (payload.auth_method === undefined) return passwordOrigin
+  return sessionOriginSchema.parse({
+    method: payload.auth_method,
+    sso: payload.auth_method === 'sso' ? { issuer: payload.sso_iss, tenantId: payload.sso_tid, amr: payload.amr } : null,
+  })
 }
 
 export function publicJwk(privateKeyPem: string, kid: string): JWK {
@@ -53,10 +75,15 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
   const keySet: JSONWebKeySet = { keys: signingKeys.map((key) => publicJwk(key.privateKeyPem, key.kid)) }
   const resolveKey = createLocalJWKSet(keySet)
   const verified = new Map<string, AccessTokenClaims & { expiresAtSeconds: number }>()
+  const claimsOf = (entry: AccessTokenClaims): AccessTokenClaims => ({
+    userId: entry.userId,
+    sessionId: entry.sessionId,
+    origin: entry.origin,
+  })
   return {
     async issue(claims) {
       const issuedAt = Math.floor(now().getTime() / 1000)
-      const accessToken = await new SignJWT({ sid: claims.sessionId })
+      const accessToken = await new SignJWT({ sid: claims.sessionId, ...originClaims(claims.origin ?? passwordOrigin) })
         .setProtectedHeader({ alg: 'RS256', kid: newest.kid, typ: 'JWT' })
         .setSubject(claims.userId)
         .setIssuer(tokenIssuer)
@@ -72,7 +99,7 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
       const nowSeconds = currentDate.getTime() / 1000
       const remembered = verified.get(token)
       if (remembered) {
-        if (remembered.expiresAtSeconds > nowSeconds) return { userId: remembered.userId, sessionId: remembered.sessionId }
+        if (remembered.expiresAtSeconds > nowSeconds) return claimsOf(remembered)
         verified.delete(token)
         throw new InvalidAccessTokenError('ERR_JWT_EXPIRED')
       }
@@ -95,9 +122,10 @@ export function createAccessTokens(signingKeys: JwtSigningKey[], now: () => Date
         if (payload.iat > nowSeconds + tokenClockSkewSeconds) throw new InvalidAccessTokenError('token issued in the future')
         if (payload.exp - payload.iat > accessTokenLifetimeSeconds + tokenClockSkewSeconds)
           throw new InvalidAccessTokenError('token lifetime too long')
+        const claims = { userId: payload.sub, sessionId: payload.sid, origin: originOf(payload) }
         if (verified.size >= verifiedTokenCacheSize) verified.delete(verified.keys().next().value!)
-        verified.set(token, { userId: payload.sub, sessionId: payload.sid, expiresAtSeconds: payload.exp })
-        return { userId: payload.sub, sessionId: payload.sid }
+        verified.set(token, { ...claims, expiresAtSeconds: payload.exp })
+        return claims
       } catch (error) {
         if (error instanceof InvalidAccessTokenError) throw error
         throw new InvalidAccessTokenError((error as { code?: string }).code ?? 'invalid token')

@@ -23,6 +23,8 @@ export const roleNames = {
   maintenance: 'limena_maintenance',
   /** NOLOGIN owner of append_audit (migration 0009): the only role that may write audit rows. */
   auditWriter: 'limena_audit_writer',
+  /** NOLOGIN owner of sso_provider_of (migration 0013): finds a provider by email domain or tenant slug before sign-in. */
+  ssoDirectory: 'limena_sso_directory',
 } as const
 
 export const schemaName = 'limena'

@@ -25,6 +25,10 @@ export interface TransactionSettings {
   apiKeyHash?: string
   /** `app.invite_token_hash`: hex SHA-256 of a presented invitation token. */
   inviteTokenHash?: string
+  /** `app.sso_state_hash`: hex SHA-256 of the state a single sign-on callback presents. */
+  ssoStateHash?: string
+  /** `app.sso_code_hash`: hex SHA-256 of the one-time code an app presents after single sign-on. */
+  ssoCodeHash?: string
   readOnly?: boolean
   /**
    * A statement sent in the transaction's opening round trip, after the settings, so it already
@@ -38,6 +42,8 @@ const settingNames = {
   userId: 'app.current_user_id',
   apiKeyHash: 'app.api_key_hash',
   inviteTokenHash: 'app.invite_token_hash',
+  ssoStateHash: 'app.sso_state_hash',
+  ssoCodeHash: 'app.sso_code_hash',
 } as const
 
 /**

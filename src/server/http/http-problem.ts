@@ -3,7 +3,7 @@
  * Errors that become a problem+json answer with a chosen status, thrown from anywhere in a
  * request; the error middleware renders them.
  */
-import { problemTypes, type Problem } from '@shared/problem.js'
+import { problemTypes, type Problem, type SsoCheck } from '@shared/problem.js'
 
 export class HttpProblem extends Error {
   readonly problem: Omit<Problem, 'requestId'>
@@ -38,6 +38,22 @@ export const problems = {
       status: 415,
       detail: 'send the body as application/json',
     }),
+  tenantSuspended: () =>
+    new HttpProblem({
+      type: problemTypes.tenantSuspended,
+      title: 'Tenant suspended',
+      status: 403,
+      detail: "this tenant is suspended by the platform's operators: its members and API keys cannot reach it until they restore it",
+    }),
+  /** A tenant that admits its members only through its identity provider, or operators required to use the platform's. */
+  ssoRequired: (detail: string) =>
+    new HttpProblem({ type: problemTypes.ssoRequired, title: 'Single sign-on required', status: 403, detail }),
+  /** A single sign-on refused: `check` names the check that failed, `detail` says it in words. */
+  ssoFailed: (status: 400 | 401 | 403 | 404 | 502, check: SsoCheck, detail: string) =>
+    new HttpProblem(
+      { type: problemTypes.ssoFailed, title: 'Single sign-on refused', status, detail, check },
+      status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
+    ),
   tooManyRequests: (retryAfterSeconds: number, detail: string) =>
     new HttpProblem(
       { type: problemTypes.rateLimited, title: 'Too many requests', status: 429, detail },

@@ -15,6 +15,7 @@
  * | `operator`      | the operator (a platform admin) as audit actor, with their reason   |
  */
 import type { Request, Response } from 'express'
+import type { Configuration as OidcConfiguration } from 'openid-client'
 import type { z } from 'zod'
 import type { OperationDefinition, OperationName, Operations } from '@shared/contract.js'
 import type { TenantRole } from '@shared/permissions.js'
@@ -40,7 +41,22 @@ export interface RequestMeta {
 /** Whether an access token's session (its refresh-token family) is still active. */
 export interface SessionRevocations {
   isActive(session: { userId: string; sessionId: string }): Promise<boolean>
+  /**
+   * Forgets what this instance remembers of these sessions, after the caller committed their end:
+   * the next request here asks the database, without waiting for the announcement.
+   */
+  forget(sessionIds: readonly string[]): void
   close(): Promise<void>
+}
+
+/** OpenID providers as client configurations, their discovery kept a few minutes per issuer (sso/oidc-clients.ts). */
+export interface OidcClients {
+  /** The issuer as its discovery document names it; throws IssuerDiscoveryError when it cannot be used. */
+  issuerOf(issuer: string): Promise<string>
+  /** A configuration for the issuer and client (no secret: enough to build an authorization URL). */
+  configuration(issuer: string, client: { clientId: string; clientSecret: string | null }): Promise<OidcConfiguration>
+  /** Keeps the signing keys an exchange fetched, for the issuer's next configurations. */
+  keepKeys(issuer: string, configuration: OidcConfiguration): void
 }
 
 export interface ServerDependencies {
@@ -60,6 +76,12 @@ export interface ServerDependencies {
   rateLimits: RateLimits
   /** Whether an access token's session is still active; listens on its own connection, closed at shutdown. */
   sessionRevocations: SessionRevocations
+  /**
+   * Where browsers reach this backend, without a trailing slash (LIMENA_PUBLIC_URL, else the
+   * address it listens on): identity providers send people back to `<it>/api/v1/auth/sso/callback`.
+   */
+  publicUrl: () => string
+  oidc: OidcClients
 }
 
 /** The refresh token (and its family) a `session` operation's cookie belongs to. */

@@ -6,7 +6,9 @@
  *   2. CSRF: every state-changing call by a session or access token carries a valid X-CSRF-Token;
  *   3. input: path parameters plus query (GET) or JSON body, validated by the operation's schema;
  *   4. tenant operations: one transaction with the tenant set, membership and role (or the API
- *      key's tenant and scopes) checked against the permission matrix first;
+ *      key's tenant and scopes) checked against the permission matrix first; a session from a
+ *      tenant's single sign-on reaches that tenant only, and a tenant that requires single sign-on
+ *      admits its members only through a session from its provider;
  *   5. output: the answer is parsed by the operation's output schema, so no field outside it
  *      (a hash, a secret) can leave the server.
  */
@@ -111,6 +113,21 @@ function userOrKey(principal: Principal): UserPrincipal | ApiKeyPrincipal {
   return principal
 }
 
+/** The tenant a session from a tenant's single sign-on is confined to; null for any other session. */
+function ssoScopeOf(principal: UserPrincipal | ApiKeyPrincipal): string | null {
+  return principal.kind === 'user' ? (principal.origin.sso?.tenantId ?? null) : null
+}
+
+const scopedSessionRefused = () =>
+  problems.forbidden(
+    "this session came from a tenant's single sign-on and reaches that tenant only: sign in with a password or that tenant's single sign-on for anything else",
+  )
+
+/** Operations that act beyond one tenant refuse a session confined to one (the contract marks them). */
+function assertNotScopedBeyond(definition: OperationDefinition, principal: UserPrincipal | ApiKeyPrincipal): void {
+  if (definition.tenantScopedSessions === 'refused' && ssoScopeOf(principal) !== null) throw scopedSessionRefused()
+}
+
 function assertCsrf(request: Request, definition: OperationDefinition, deps: ServerDependencies, sessionId: string | null): void {
   if (!stateChangingMethods.has(definition.method) || definition.csrf === 'exempt-before-session') return
   if (sessionId === null) return // API keys send no cookies, so a forged cross-site request carries none
@@ -119,14 +136,31 @@ function assertCsrf(request: Request, definition: OperationDefinition, deps: Ser
   }
 }
 
-/** Whether the tenant exists and is not deleted, read in the opening round trip (migration 0010). */
-function tenantLiveStatement(tenantId: string): string {
-  return `SELECT tenant_is_live(${quoteLiteral(tenantId)}) AS live`
+/** Whether the tenant is live, suspended or gone, read in the opening round trip (migration 0014). */
+function tenantStatusStatement(tenantId: string): string {
+  return `SELECT tenant_status(${quoteLiteral(tenantId)}) AS status`
 }
 
-/** The caller's role in the tenant, read in the transaction's opening round trip (migration 0006). */
+/**
+ * The caller's role in the tenant, the tenant's status, and its name when it requires single
+ * sign-on, read in the transaction's opening round trip (migrations 0006, 0014, 0013).
+ */
 function memberRoleStatement(tenantId: string, userId: string): string {
-  return `SELECT tenant_role_of(${quoteLiteral(tenantId)}, ${quoteLiteral(userId)}) AS role`
+  const tenant = quoteLiteral(tenantId)
+  return `SELECT tenant_role_of(${tenant}, ${quoteLiteral(userId)}) AS role, tenant_status(${tenant}) AS status, tenant_sso_required(${tenant}) AS sso_required_by`
+}
+
+/** A tenant that requires single sign-on admits its members only through a session from its own provider. */
+function assertSsoSatisfied(requiredBy: unknown, principal: UserPrincipal, tenantId: string): void {
+  if (typeof requiredBy !== 'string' || ssoScopeOf(principal) === tenantId) return
+  throw problems.ssoRequired(
+    `${requiredBy} admits its members only through its single sign-on: sign in with SSO (by your email or the tenant's slug) to reach it`,
+  )
+}
+
+/** A suspended tenant refuses its members and keys; only those who could reach it learn that it is suspended. */
+function assertNotSuspended(status: unknown): void {
+  if (status === 'suspended') throw problems.tenantSuspended()
 }
 
 async function runTenantOperation<T>(
@@ -146,19 +180,25 @@ async function runTenantOperation<T>(
       tenantId,
       async (client, firstRows) => {
         // A deleted tenant is gone for its keys too: not found before any scope is weighed.
-        if (firstRows[0]?.live !== true) throw problems.notFound()
+        if (!firstRows[0]?.status) throw problems.notFound()
+        assertNotSuspended(firstRows[0].status)
         if (!scopesAllow(principal.scopes, action)) throw problems.forbidden(`this API key lacks the scope for ${action}`)
         return work({ id: tenantId, client, role: null })
       },
-      { readOnly, firstStatement: tenantLiveStatement(tenantId) },
+      { readOnly, firstStatement: tenantStatusStatement(tenantId) },
     )
   }
+  const scope = ssoScopeOf(principal)
+  if (scope !== null && scope !== tenantId)
+    throw problems.forbidden("this session came from another tenant's single sign-on and reaches that tenant only")
   return withTenant(
     deps.pools.app,
     tenantId,
     async (client, firstRows) => {
       const role = (firstRows[0]?.role as TenantRole | undefined) ?? null
       if (!role) throw problems.notFound()
+      assertNotSuspended(firstRows[0]?.status)
+      assertSsoSatisfied(firstRows[0]?.sso_required_by, principal, tenantId)
       if (!roleAllows(role, action)) throw problems.forbidden(`the ${role} role may not do ${action}`)
       return work({ id: tenantId, client, role })
     },
@@ -176,17 +216,28 @@ async function assertTenantLive(deps: ServerDependencies, tenantId: string): Pro
   if (!live) throw problems.notFound()
 }
 
-/** The platform operator behind a user principal, as their audit rows name them; 403 for anyone else. */
-async function platformOperator(deps: ServerDependencies, request: Request, userId: string): Promise<OperatorIdentity> {
-  const email = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
-    const result = await client.query<{ email: string }>(
-      'SELECT email FROM users WHERE id = $1 AND is_platform_admin AND disabled_at IS NULL',
-      [userId],
+/**
+ * The platform operator behind a user principal, as their audit rows name them; 403 for anyone
+ * else, for a session from a tenant's single sign-on, and for a session that did not come from the
+ * platform's single sign-on when operators are required to use it (`limena sso configure
+ * --platform --require-for-operators`), read in the same round trip.
+ */
+async function platformOperator(deps: ServerDependencies, request: Request, user: UserPrincipal): Promise<OperatorIdentity> {
+  if (ssoScopeOf(user) !== null)
+    throw problems.forbidden("this session came from a tenant's single sign-on, which reaches that tenant only: operator routes refuse it")
+  const found = await inTransaction(deps.pools.app, { readOnly: true }, async (client) => {
+    const result = await client.query<{ email: string; required_issuer: string | null }>(
+      `SELECT u.email, (SELECT p.issuer FROM platform_sso p WHERE p.require_for_operators) AS required_issuer
+         FROM users u WHERE u.id = $1 AND u.is_platform_admin AND u.disabled_at IS NULL`,
+      [user.userId],
     )
-    return result.rows[0]?.email ?? null
+    return result.rows[0] ?? null
   })
-  if (email === null) throw problems.forbidden('this operation is for platform operators')
-  return { actor: { type: 'operator', id: userId, name: email }, reason: accessReasonOf(request) }
+  if (found === null) throw problems.forbidden('this operation is for platform operators')
+  const sso = user.origin.sso
+  if (found.required_issuer !== null && !(sso !== null && sso.tenantId === null && sso.issuer === found.required_issuer))
+    throw problems.ssoRequired("operators must sign in through the platform's single sign-on: this session did not come from it")
+  return { actor: { type: 'operator', id: user.userId, name: found.email }, reason: accessReasonOf(request) }
 }
 
 /**
@@ -217,17 +268,19 @@ async function runOperation(
     case 'user': {
       const user = signedInUser(principal)
       assertCsrf(request, definition, deps, user.sessionId)
+      assertNotScopedBeyond(definition, user)
       return run({ ...base, principal: user }, parseRequestInput(definition, request))
     }
     case 'authenticated': {
       const caller = userOrKey(principal)
       assertCsrf(request, definition, deps, caller.kind === 'user' ? caller.sessionId : null)
+      assertNotScopedBeyond(definition, caller)
       return run({ ...base, principal: caller }, parseRequestInput(definition, request))
     }
     case 'operator': {
       const user = signedInUser(principal)
       assertCsrf(request, definition, deps, user.sessionId)
-      const operator = await platformOperator(deps, request, user.userId)
+      const operator = await platformOperator(deps, request, user)
       const input = parseRequestInput(definition, request)
       if (pathParameterNames(definition.path).includes('tenantId')) await assertTenantLive(deps, (input as { tenantId: string }).tenantId)
       return run({ ...base, principal: user, operator }, input)

@@ -76,6 +76,24 @@ export async function closeInvitation(
   return result.rows[0] ?? null
 }
 
+/**
+ * Gives a pending invitation a new token and a new lifetime: the old link stops working. Null when
+ * it is no longer pending.
+ */
+export async function renewInvitationToken(
+  client: DbClient,
+  invitation: { tenantId: string; id: string },
+  renewal: { tokenHash: Buffer; expiresAt: Date },
+): Promise<{ id: string; email: string; role: TenantRole; expires_at: Date } | null> {
+  const result = await client.query<{ id: string; email: string; role: TenantRole; expires_at: Date }>(
+    `UPDATE invitations i SET token_hash = $3, expires_at = $4
+      WHERE i.tenant_id = $1 AND i.id = $2 AND ${pending}
+      RETURNING i.id, i.email, i.role, i.expires_at`,
+    [invitation.tenantId, invitation.id, renewal.tokenHash, renewal.expiresAt],
+  )
+  return result.rows[0] ?? null
+}
+
 /** A tenant's pending invitations, newest first. */
 export async function listPendingInvitations(client: DbClient, tenantId: string): Promise<PendingInvitationRow[]> {
   const result = await client.query<PendingInvitationRow>(

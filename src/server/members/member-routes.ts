@@ -9,7 +9,14 @@ import type { DomainHandlers, TenantContext } from '../http/operation-context.js
 import { listPendingInvitations } from './invitation-repository.js'
 import { invitationToApi } from './invitation-to-api.js'
 import { listMembers, memberToApi } from './member-repository.js'
-import { changeMemberRole, inviteMember, removeMember, revokeInvitation, type MemberChangeContext } from './member-service.js'
+import {
+  changeMemberRole,
+  inviteMember,
+  removeMember,
+  resendInvitation,
+  revokeInvitation,
+  type MemberChangeContext,
+} from './member-service.js'
 import { acceptMyInvitation, declineMyInvitation, listMyInvitations } from './my-invitations.js'
 
 async function changeContext(context: TenantContext): Promise<MemberChangeContext> {
@@ -45,6 +52,10 @@ export const memberHandlers = {
 
   async revokeInvitation(context, input) {
     await revokeInvitation(await changeContext(context), input.invitationId)
+  },
+
+  async resendInvitation(context, input) {
+    return resendInvitation(await changeContext(context), input.invitationId)
   },
 
   async updateMember(context, input) {

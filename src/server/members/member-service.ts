@@ -12,7 +12,13 @@ import { randomToken, sha256 } from '../crypto/random-token.js'
 import type { DbClient } from '../db/pools.js'
 import { problems } from '../http/http-problem.js'
 import { narrowKeysOfMember, revokeKeysOfMember } from '../api-keys/member-keys.js'
-import { closeInvitation, insertInvitation, invitationLifetimeMillis, listPendingInvitations } from './invitation-repository.js'
+import {
+  closeInvitation,
+  insertInvitation,
+  invitationLifetimeMillis,
+  listPendingInvitations,
+  renewInvitationToken,
+} from './invitation-repository.js'
 import { invitationToApi } from './invitation-to-api.js'
 import { deleteMembership, findMember, findMemberByEmail, lockMemberships, memberToApi, setMemberRole } from './member-repository.js'
 
@@ -73,6 +79,33 @@ export async function revokeInvitation(context: MemberChangeContext, invitationI
     request: context.meta,
     metadata: { role: revoked.role },
   })
+}
+
+/**
+ * A new link for a pending invitation (the old one stops working) and a fresh lifetime. Only an
+ * owner may renew an invitation to the owner role, as only an owner may grant it.
+ */
+export async function resendInvitation(context: MemberChangeContext, invitationId: string) {
+  const [current] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === invitationId)
+  if (!current) throw problems.notFound('no such pending invitation: it was accepted, declined, revoked or has expired')
+  if (!mayAssignRole(context.actorRole, current.role)) throw problems.forbidden('only an owner may resend an invitation to the owner role')
+  const invitation = newInvitationToken()
+  const renewed = await renewInvitationToken(
+    context.client,
+    { tenantId: context.tenantId, id: invitationId },
+    { tokenHash: invitation.hash, expiresAt: new Date(Date.now() + invitationLifetimeMillis) },
+  )
+  if (!renewed) throw problems.notFound('no such pending invitation: it was accepted, declined, revoked or has expired')
+  await writeAudit(context.client, {
+    tenantId: context.tenantId,
+    action: 'invitation.resent',
+    actor: context.actor,
+    target: { type: 'invitation', id: renewed.id, name: renewed.email },
+    request: context.meta,
+    metadata: { role: renewed.role, expiresAt: renewed.expires_at.toISOString() },
+  })
+  const [pending] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === renewed.id)
+  return { invitation: invitationToApi(pending!), inviteToken: invitation.token }
 }
 
 function assertOwnerRules(

@@ -18,6 +18,7 @@ import {
   type OperationName,
   fillPath,
   pathParameterNames,
+  sessionSchema,
   takesBody,
 } from '@shared/contract.js'
 import { permissionMatrix } from '@shared/permissions.js'
@@ -137,13 +138,17 @@ const accessReasonParameter = {
 function successOf(name: OperationName, definition: OperationDefinition): [string, JsonSchema] {
   const status = String(definition.successStatus ?? 200)
   const headers: Record<string, unknown> = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } }
-  if (definition.csrf === 'exempt-before-session') headers['Set-Cookie'] = sessionCookiesSet
+  if (definition.csrf === 'exempt-before-session' && definition.output === sessionSchema) headers['Set-Cookie'] = sessionCookiesSet
   else if (definition.access === 'session')
     headers['Set-Cookie'] =
       status === '204'
         ? sessionCookiesCleared
         : { ...sessionCookiesSet, description: `Both cookies, rotated. ${sessionCookiesSet.description}` }
   if (status === '204') return [status, { description: 'Done; no content.', headers }]
+  if (status === '303') {
+    headers.Location = { description: 'Where the browser goes next.', required: true, schema: { type: 'string' } }
+    return [status, { description: 'See Other: the browser is sent on, with no body.', headers }]
+  }
   if (definition.produces === 'text/csv') {
     headers['Content-Disposition'] = { description: 'attachment, with a dated file name', required: true, schema: { type: 'string' } }
     return [

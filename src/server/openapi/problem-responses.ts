@@ -18,7 +18,9 @@ import { defaultRateLimitSettings } from '../middleware/rate-limit.js'
 import type { JsonSchema } from './json-schema.js'
 
 /** Statuses a handler answers on its own, beyond what its contract entry implies. */
-type HandlerAnswers = Partial<Record<401 | 403 | 404 | 409 | 429, string>>
+type HandlerAnswers = Partial<Record<400 | 401 | 403 | 404 | 409 | 429 | 502, string>>
+
+const ssoFailed = 'The problem (`urn:limena:problem:sso-failed`) names the check that failed in `check`, and says it in `detail`.'
 
 /**
  * Found by reading the handlers (`problems.conflict`, `problems.forbidden`, the AI quota and the
@@ -52,6 +54,24 @@ export const handlerAnswers: { readonly [Name in OperationName]?: HandlerAnswers
     409: 'The member is the last owner, who cannot be demoted: make someone else owner first.',
   },
   removeMember: { 403: 'Or only an owner may remove an owner.', 409: 'The member is the last owner, who cannot be removed.' },
+  ssoDiscover: { 404: "No single sign-on for the email's domain, or the tenant has none (or does not exist)." },
+  ssoStart: {
+    404: "No single sign-on for the email's domain, or the tenant has none (or does not exist).",
+    502: `The identity provider's discovery document could not be read (check \`configuration\`). ${ssoFailed}`,
+  },
+  ssoCallback: {
+    400: `Or the state is unknown, was used already, or is more than 10 minutes old (check \`state\`): no sign-in to send the browser on with. ${ssoFailed}`,
+  },
+  ssoExchange: {
+    401: `Or the sign-in did not hold: the one-time code is unknown, used or expired (\`code\`), the verifier does not match (\`pkce\`), or a check at the callback failed (\`state\`, \`provider_error\`, \`issuer\`, \`audience\`, \`signature\`, \`expired\`, \`nonce\`, \`configuration\`). ${ssoFailed}`,
+    403: `The sign-in held, but the person may not come in this way: \`email_verified\`, \`domain\` or \`account\`. ${ssoFailed}`,
+  },
+  putTenantSso: {
+    400: 'Or the issuer is not https (http only on loopback), or its discovery failed: the detail names the issuer and what failed. Or clientSecret is missing the first time.',
+    409: "An allowed domain is already used by another tenant's single sign-on; or requireSso is turned on from a session that did not come from this tenant's single sign-on.",
+  },
+  deleteTenantSso: { 404: 'The tenant has no single sign-on.' },
+  endMySession: { 404: 'No active session of the caller has this id.' },
   recordAiUsage: {
     429: "Or the tenant's AI quota refuses the call (velocity cap or monthly token ceiling): the problem adds `state`, `resetsAt` and a `message` to show, and Retry-After counts down to `resetsAt`.",
   },
@@ -102,8 +122,15 @@ function forbiddenReasons(shape: OperationShape): string[] {
       rule.scope
         ? `The caller's role is below ${rule.minimumRole}, or the API key lacks the ${rule.scope} scope (${definition.permission}).`
         : `The caller's role is below ${rule.minimumRole}, or the caller is an API key: no scope grants ${definition.permission}.`,
+      "The session came from another tenant's single sign-on, which reaches that tenant only; or the tenant admits its members only through its own single sign-on and this session did not come from it (`urn:limena:problem:sso-required`).",
     )
   }
+  if (definition.access === 'operator')
+    reasons.push(
+      "The session came from a tenant's single sign-on; or operators are required to sign in through the platform's single sign-on and this session did not (`urn:limena:problem:sso-required`).",
+    )
+  if (definition.tenantScopedSessions === 'refused')
+    reasons.push("The session came from a tenant's single sign-on, which reaches that tenant only: this operation acts beyond it.")
   return reasons
 }
 
@@ -147,6 +174,7 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
         'So is a body that is not a JSON object, or that repeats a path parameter.',
       definition.access === 'operator' &&
         `X-Access-Reason is missing, is not ${accessReasonMinLength} to ${accessReasonMaxLength} characters once decoded, or holds a NUL or an unpaired surrogate.`,
+      own[400],
     ),
   )
 
@@ -186,6 +214,7 @@ export function problemResponsesOf(shape: OperationShape): Record<string, JsonSc
   }
   responses['429'] = answer(tooMany, { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } })
   responses['500'] = answer('An unexpected failure: the detail quotes the request id, and nothing more.', cleared)
+  if (own[502]) responses['502'] = answer(own[502])
   responses['503'] = answer('The database is unreachable; try again after Retry-After.', {
     'Retry-After': { $ref: '#/components/headers/RetryAfter' },
     ...cleared,

@@ -46,6 +46,12 @@ export const tenantLookupHandlers = {
           ).rows[0]?.email ?? null,
       }),
     )
+    // A session from a tenant's single sign-on reaches that tenant only: no other, even an operator's.
+    const scope = principal.origin.sso?.tenantId ?? null
+    if (scope !== null) {
+      if (asMember?.id === scope) return asMember
+      throw problems.notFound()
+    }
     if (asMember) return asMember
     if (operatorEmail === null) throw problems.notFound()
     const found = await inTransaction(deps.pools.readonly, { readOnly: true }, (client) => findLiveTenant(client, input.ref, null))

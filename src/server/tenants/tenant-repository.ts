@@ -11,6 +11,7 @@ export interface TenantRow {
   created_at: Date
   updated_at: Date
   deleted_at: Date | null
+  suspended_at: Date | null
 }
 
 export async function insertTenant(client: DbClient, tenant: { id: string; name: string; slug: string }): Promise<TenantRow> {
@@ -66,5 +67,12 @@ export async function insertDefaultQuota(client: DbClient, tenantId: string): Pr
 }
 
 export function tenantToApi(row: TenantRow) {
-  return { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() }
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    suspendedAt: row.suspended_at?.toISOString() ?? null,
+  }
 }

@@ -28,7 +28,9 @@ export const tenantHandlers = {
     const rows = await inTransaction(deps.pools.app, { userId: principal.userId, readOnly: true }, (client) =>
       listTenantsOfUser(client, principal.userId),
     )
-    return { items: rows.map((row) => ({ ...tenantToApi(row), role: row.role })) }
+    // A session from a tenant's single sign-on reaches that tenant only, and shows no other.
+    const scope = principal.origin.sso?.tenantId ?? null
+    return { items: rows.filter((row) => scope === null || row.id === scope).map((row) => ({ ...tenantToApi(row), role: row.role })) }
   },
 
   async createTenant({ deps, principal, meta }, input) {

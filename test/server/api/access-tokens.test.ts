@@ -8,6 +8,7 @@ import { SignJWT, UnsecuredJWT, exportJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   InvalidAccessTokenError,
+  passwordOrigin,
   accessTokenLifetimeSeconds,
   createAccessTokens,
   tokenAudience,
@@ -179,15 +180,42 @@ describe('access tokens', () => {
   })
 })
 
+describe('the session origin in the claims', () => {
+  it('travels signed: a single sign-on origin verifies as issued, and remembered tokens keep it', async () => {
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys)
+    const origin = { method: 'sso' as const, sso: { issuer: 'https://idp.example.test', tenantId: randomUUID(), amr: ['pwd', 'mfa'] } }
+    const { accessToken } = await tokens.issue({ userId, sessionId, origin })
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId, origin })
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId, origin })
+  })
+
+  it('refuses a token whose origin claims make no origin, though signed with our key', async () => {
+    const tokens = createAccessTokens(server().secrets.jwtSigningKeys)
+    const nowSeconds = Math.floor(Date.now() / 1000)
+    const malformed = await signWithServerKey({
+      sub: userId,
+      sid: sessionId,
+      jti: randomUUID(),
+      iss: tokenIssuer,
+      aud: tokenAudience,
+      iat: nowSeconds,
+      exp: nowSeconds + 60,
+      auth_method: 'sso',
+      sso_iss: 42,
+    })
+    await expect(tokens.verify(malformed)).rejects.toBeInstanceOf(InvalidAccessTokenError)
+  })
+})
+
 describe('remembered tokens', () => {
   // Verified tokens are remembered until they expire; remembering must never outlive the expiry.
   it('a token verified before its expiry is refused after it, though it was remembered', async () => {
     let clock = new Date('2026-05-01T10:00:00Z')
     const tokens = createAccessTokens(server().secrets.jwtSigningKeys, () => clock)
     const { accessToken } = await tokens.issue({ userId, sessionId })
-    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId })
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId, origin: passwordOrigin })
     clock = new Date(clock.getTime() + (accessTokenLifetimeSeconds - 1) * 1000)
-    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId })
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ userId, sessionId, origin: passwordOrigin })
     clock = new Date(clock.getTime() + 2000)
     await expect(tokens.verify(accessToken)).rejects.toBeInstanceOf(InvalidAccessTokenError)
   })
@@ -212,6 +240,7 @@ describe('time bounds', () => {
     await expect(tokens.verify(await sign(nowSeconds + skew, nowSeconds + skew + accessTokenLifetimeSeconds + skew))).resolves.toEqual({
       userId,
       sessionId,
+      origin: passwordOrigin,
     })
     await expect(
       tokens.verify(await sign(nowSeconds + skew + 1, nowSeconds + skew + 1 + accessTokenLifetimeSeconds)),
@@ -245,7 +274,7 @@ describe('time bounds', () => {
     }
     // Once its iat has come, the token from the future is an ordinary token: the refusal was not remembered either way.
     clock = new Date(clock.getTime() + 5 * 60 * 1000)
-    await expect(tokens.verify(fromTheFuture)).resolves.toEqual({ userId, sessionId })
+    await expect(tokens.verify(fromTheFuture)).resolves.toEqual({ userId, sessionId, origin: passwordOrigin })
     await expect(tokens.verify(longLived)).rejects.toThrow('lifetime')
   })
 })

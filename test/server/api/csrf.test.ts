@@ -1,7 +1,8 @@
 /**
  * CSRF on every state-changing route, discovered from the router: with a valid session or access
  * token but no X-CSRF-Token header, each answers 403. Only the routes that start a session
- * (sign-in, accepting an invitation) are exempt, having no session yet to bind a token to;
+ * (sign-in, accepting an invitation, single sign-on's start and exchange) are exempt, having no
+ * session yet to bind a token to;
  * API-key callers (no cookies) are exempt.
  */
 import { randomUUID } from 'node:crypto'
@@ -46,8 +47,13 @@ describe('CSRF', () => {
     expect(found.length).toBeGreaterThanOrEqual(8)
   })
 
-  it('exempts only the routes that start a session (sign-in, accepting an invitation)', () => {
-    expect(exempt.sort()).toEqual(['POST /api/v1/auth/accept-invite', 'POST /api/v1/auth/login'])
+  it('exempts only the routes that start a session (sign-in, accepting an invitation, single sign-on)', () => {
+    expect(exempt.sort()).toEqual([
+      'POST /api/v1/auth/accept-invite',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/sso/start',
+      'POST /api/v1/auth/sso/token',
+    ])
   })
 
   it('answers 403 on every other state-changing route when a signed-in caller omits X-CSRF-Token', async () => {

@@ -30,10 +30,24 @@ const examples: Record<string, unknown> = {
   'POST /tenants/:tenantId/ai/usage': { tokens: 1 },
   'PUT /admin/tenants/:tenantId/quotas': { velocityPerHour: 10, monthlyTokenCeiling: 1000 },
   'POST /admin/tenants/:tenantId/quotas/reset': { kind: 'velocity' },
+  'POST /tenants/:tenantId/invitations/:invitationId/resend': {},
+  'POST /admin/tenants/:tenantId/suspend': {},
+  'POST /admin/tenants/:tenantId/restore': {},
+  'PUT /tenants/:tenantId/sso': {
+    issuer: 'https://idp.example.test',
+    clientId: 'client',
+    clientSecret: 'secret',
+    allowedDomains: ['deleted.test'],
+    defaultRole: 'viewer',
+    requireSso: false,
+  },
 }
 
-/** Query strings of the GET routes whose input requires one. */
-const queries: Record<string, string> = { 'GET /tenants/:tenantId/audit-logs/subjects': '?role=actor' }
+/** Query strings of the GET and DELETE routes whose input requires one. */
+const queries: Record<string, string> = {
+  'GET /tenants/:tenantId/audit-logs/subjects': '?role=actor',
+  'DELETE /admin/tenants/:tenantId': '?confirmSlug=deleted-a',
+}
 
 function bodyFor(definition: OperationDefinition): unknown {
   if (definition.method === 'GET' || definition.method === 'DELETE') return undefined

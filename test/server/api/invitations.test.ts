@@ -224,6 +224,41 @@ describe('membership only by consent', () => {
     expect((await world.clients.outsider.request('DELETE', `${members()}/me`)).status).toBe(404)
   })
 
+  it('resends a pending invitation with a new link: the old link stops working, the new one joins, audited', async () => {
+    const invited = await world.clients.admin.request<InviteAnswer>('POST', members(), {
+      body: { email: 'to-resend@example.test', role: 'member' },
+    })
+    const resent = await world.clients.admin.request<InviteAnswer>('POST', `${invitations()}/${invited.body.invitation.id}/resend`)
+    expect(resent.status).toBe(200)
+    expect(resent.body.invitation.id).toBe(invited.body.invitation.id)
+    expect(resent.body.inviteToken).not.toBe(invited.body.inviteToken)
+    expect(Date.parse(resent.body.invitation.expiresAt)).toBeGreaterThanOrEqual(Date.parse(invited.body.invitation.expiresAt))
+    const oldLink = await new ApiClient(server().url).request('POST', '/auth/accept-invite', {
+      body: { token: invited.body.inviteToken, password: 'resent person password' },
+    })
+    expect(oldLink.status).toBe(400)
+    const newLink = await new ApiClient(server().url).request('POST', '/auth/accept-invite', {
+      body: { token: resent.body.inviteToken, password: 'resent person password' },
+    })
+    expect(newLink.status).toBe(200)
+    const rows = (await auditRows(world.tenantA)).filter((row) => row.action === 'invitation.resent')
+    expect(rows).toEqual([expect.objectContaining({ actor_name: 'consent-admin@example.test', target_name: 'to-resend@example.test' })])
+    expect(JSON.stringify(rows)).not.toContain(resent.body.inviteToken)
+    // Accepted: nothing left to resend.
+    expect((await world.clients.admin.request('POST', `${invitations()}/${invited.body.invitation.id}/resend`)).status).toBe(404)
+  })
+
+  it('lets only an owner resend an invitation to the owner role, and nobody outside the tenant', async () => {
+    const invited = await world.clients.owner.request<InviteAnswer>('POST', members(), {
+      body: { email: 'future-owner@example.test', role: 'owner' },
+    })
+    const path = `${invitations()}/${invited.body.invitation.id}/resend`
+    expect((await world.clients.admin.request('POST', path)).status).toBe(403)
+    expect((await world.clients.member.request('POST', path)).status).toBe(403)
+    expect((await world.ownerB.request('POST', path)).status).toBe(404)
+    expect((await world.clients.owner.request('POST', path)).status).toBe(200)
+  })
+
   it('still refuses to invite someone who is already a member', async () => {
     expect(
       (await world.clients.owner.request('POST', members(), { body: { email: 'consent-viewer@example.test', role: 'viewer' } })).status,

@@ -17,6 +17,8 @@ import { OpenApiConformance, requestOf, type OpenApiDocument } from '../../suppo
 import { buildTenantWorld, worldPassword, type TenantWorld } from '../../support/tenant-world.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, createUser, startTestServer, useTestServer, type ApiAnswer, type TestServer } from '../../support/test-server.js'
+import { driveSignIn, driveToCallback, startTestProvider, type TestProvider } from '../../support/oidc-provider.js'
+import { appRedirectUri, startSignIn, ssoCallbackPath } from '../../support/sso-app.js'
 
 const database = useTestDatabase()
 const server = useTestServer(database)
@@ -43,13 +45,19 @@ interface SampleWorld extends TenantWorld {
   /** A new signed-in user who is a member of tenant A with `role`. */
   newMember(role: TenantRole): Promise<Person>
   /** A new tenant with a new owner. */
-  newTenant(): Promise<{ id: string; owner: Person }>
+  newTenant(): Promise<{ id: string; slug: string; owner: Person }>
   /** Makes `userId` a member of tenant A in SQL, as no operation can without an invitation. */
   join(userId: string, role: TenantRole): Promise<void>
   /** An invitation of `email` into tenant A, by its owner. */
   invite(email: string): Promise<{ id: string; token: string }>
   /** A name no other call uses (lowercase, fit for a slug). */
   unique(stem: string): string
+  /** The identity provider of tenant A's single sign-on (domain conformance-sso.test). */
+  provider: TestProvider
+  /** A new account at the provider, under tenant A's domain; its login name. */
+  ssoAccount(): string
+  /** Tenant A's single sign-on settings, as its owner sends them. */
+  ssoSettings(domain?: string): Omit<OperationInput<'putTenantSso'>, 'tenantId'>
 }
 
 type Sample<Name extends OperationName> = (world: SampleWorld) => Promise<SampleCall<Name>>
@@ -111,6 +119,10 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     as: world.clients.admin,
     input: { tenantId: world.tenantA, invitationId: (await world.invite(`${world.unique('revoked')}@example.test`)).id },
   }),
+  resendInvitation: async (world) => ({
+    as: world.clients.admin,
+    input: { tenantId: world.tenantA, invitationId: (await world.invite(`${world.unique('resent')}@example.test`)).id },
+  }),
   leaveTenant: async (world) => ({ as: (await world.newMember('viewer')).client, input: { tenantId: world.tenantA } }),
   listMyInvitations: async (world) => {
     const person = await world.newUser()
@@ -160,6 +172,16 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     as: world.operator,
     input: { name: 'Created by an operator', slug: world.unique('operated'), ownerEmail: `${world.unique('first-owner')}@example.test` },
   }),
+  adminSuspendTenant: async (world) => ({ as: world.operator, input: { tenantId: (await world.newTenant()).id } }),
+  adminRestoreTenant: async (world) => {
+    const { id } = await world.newTenant()
+    await world.operator.request('POST', `/admin/tenants/${id}/suspend`, { headers: { 'x-access-reason': 'conformance sample' } })
+    return { as: world.operator, input: { tenantId: id } }
+  },
+  adminDeleteTenant: async (world) => {
+    const { id, slug } = await world.newTenant()
+    return { as: world.operator, input: { tenantId: id, confirmSlug: slug } }
+  },
   adminGetTenant: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA } }),
   adminListAuditLogs: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, limit: 5 } }),
   adminListAuditSubjects: async (world) => ({ as: world.operator, input: { role: 'actor', q: 'conformance', limit: 5 } }),
@@ -173,9 +195,52 @@ const samples: { [Name in OperationName]?: Sample<Name> } = {
     input: { tenantId: world.tenantB, velocityPerHour: 500, monthlyTokenCeiling: 2_000_000 },
   }),
   adminResetQuota: async (world) => ({ as: world.operator, input: { tenantId: world.tenantB, kind: 'velocity' } }),
+  adminFindUsers: async (world) => ({ as: world.operator, input: { email: 'conformance' } }),
+  adminListUserSessions: async (world) => ({ as: world.operator, input: { userId: (await world.newUser()).id } }),
+  adminEndUserSession: async (world) => {
+    const person = await world.newUser()
+    const sessions = await person.client.request<{ items: Array<{ id: string }> }>('GET', '/me/sessions')
+    return { as: world.operator, input: { userId: person.id, sessionId: sessions.body.items[0]!.id } }
+  },
   adminRevokeSessions: async (world) => ({ as: world.operator, input: { userId: (await world.newUser()).id } }),
   adminAccessLog: async (world) => ({ as: world.operator, input: { tenantId: world.tenantA, limit: 5 } }),
   adminPosture: async (world) => ({ as: world.operator, input: {} }),
+  ssoDiscover: async () => ({ as: 'anonymous', input: { email: 'anyone@conformance-sso.test' } }),
+  ssoStart: async () => ({
+    as: 'anonymous',
+    input: {
+      tenant: 'conformance-a',
+      redirectUri: appRedirectUri,
+      codeChallenge: 'c'.repeat(43),
+      codeChallengeMethod: 'S256',
+      state: 'conformance-state-0123',
+    },
+  }),
+  ssoCallback: async (world) => {
+    const started = await startSignIn(server().url, { tenant: 'conformance-a' })
+    const callback = await driveToCallback(started.authorizationUrl, { login: world.ssoAccount() })
+    return { as: 'anonymous', input: Object.fromEntries(callback.searchParams) }
+  },
+  ssoExchange: async (world) => {
+    const started = await startSignIn(server().url, { tenant: 'conformance-a' })
+    const { code } = await driveSignIn(started.authorizationUrl, { login: world.ssoAccount() })
+    return { as: 'anonymous', input: { code, codeVerifier: started.verifier } }
+  },
+  listMySessions: async (world) => ({ as: (await world.newUser()).client, input: {} }),
+  endMySession: async (world) => {
+    const { client } = await world.newUser()
+    const listed = await client.request<{ items: Array<{ id: string }> }>('GET', '/me/sessions')
+    return { as: client, input: { sessionId: listed.body.items[0]!.id } }
+  },
+  endMyOtherSessions: async (world) => ({ as: (await world.newUser()).client, input: {} }),
+  getTenantSso: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA } }),
+  putTenantSso: async (world) => ({ as: world.clients.owner, input: { tenantId: world.tenantA, ...world.ssoSettings() } }),
+  deleteTenantSso: async (world) => {
+    const { id, slug, owner } = await world.newTenant()
+    const configured = await owner.client.request('PUT', `/tenants/${id}/sso`, { body: world.ssoSettings(`${slug}.test`) })
+    expect(configured.status).toBe(200)
+    return { as: owner.client, input: { tenantId: id } }
+  },
 }
 
 interface OtherCall {
@@ -443,6 +508,61 @@ const otherAnswers: OtherAnswer[] = [
     },
   },
   {
+    operation: 'putTenantSso',
+    status: 409,
+    why: "a domain another tenant's single sign-on holds",
+    call: async (world) => {
+      const { id, owner } = await world.newTenant()
+      return { as: owner.client, input: { tenantId: id, ...world.ssoSettings('conformance-sso.test') } }
+    },
+  },
+  {
+    operation: 'ssoDiscover',
+    status: 404,
+    why: 'a domain without single sign-on',
+    call: async () => ({ as: 'anonymous', input: { email: 'someone@nowhere.test' } }),
+  },
+  {
+    operation: 'ssoStart',
+    status: 404,
+    why: 'a tenant without single sign-on',
+    call: async () => ({
+      as: 'anonymous',
+      input: {
+        tenant: 'conformance-b',
+        redirectUri: appRedirectUri,
+        codeChallenge: 'c'.repeat(43),
+        codeChallengeMethod: 'S256',
+        state: 'conformance-state-0123',
+      },
+    }),
+  },
+  {
+    operation: 'ssoCallback',
+    status: 400,
+    why: 'a state no sign-in has',
+    call: async () => ({ as: 'anonymous', input: { code: 'whatever', state: 'not-a-state' } }),
+  },
+  {
+    operation: 'ssoExchange',
+    status: 401,
+    why: 'a one-time code no sign-in has',
+    call: async () => ({ as: 'anonymous', input: { code: 'not-a-code', codeVerifier: 'v'.repeat(43) } }),
+  },
+  {
+    operation: 'ssoExchange',
+    status: 403,
+    why: 'an existing account that is not a member',
+    call: async (world) => {
+      const login = world.unique('stranger')
+      await createUser(database(), { email: `${login}@conformance-sso.test`, password: worldPassword })
+      world.provider.accounts.set(login, { email: `${login}@conformance-sso.test`, emailVerified: true })
+      const started = await startSignIn(server().url, { tenant: 'conformance-a' })
+      const { code } = await driveSignIn(started.authorizationUrl, { login })
+      return { as: 'anonymous', input: { code, codeVerifier: started.verifier } }
+    },
+  },
+  {
     operation: 'health',
     status: 429,
     why: 'over the per-address budget',
@@ -477,8 +597,23 @@ beforeAll(async () => {
     const id = await createUser(database(), { email, password: worldPassword })
     return { id, email, client: await signIn(email) }
   }
+  const provider = await startTestProvider({ redirectUri: `${server().url}${ssoCallbackPath}`, accounts: {} })
   world = {
     ...tenants,
+    provider,
+    ssoAccount() {
+      const login = unique('sso-person')
+      provider.accounts.set(login, { email: `${login}@conformance-sso.test`, emailVerified: true })
+      return login
+    },
+    ssoSettings: (domain = 'conformance-sso.test') => ({
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      allowedDomains: [domain],
+      defaultRole: 'viewer',
+      requireSso: false,
+    }),
     operator: await signIn('conformance-operator@example.test'),
     unique,
     newUser,
@@ -503,19 +638,21 @@ beforeAll(async () => {
     },
     async newTenant() {
       const owner = await newUser()
-      const created = await owner.client.request<{ id: string }>('POST', '/tenants', {
-        body: { name: 'A tenant of its own', slug: unique('own') },
-      })
+      const slug = unique('own')
+      const created = await owner.client.request<{ id: string }>('POST', '/tenants', { body: { name: 'A tenant of its own', slug } })
       if (created.status !== 201) throw new Error(`tenant creation failed: ${created.text}`)
-      return { id: created.body.id, owner }
+      return { id: created.body.id, slug, owner }
     },
   }
+  const sso = await tenants.clients.owner.request('PUT', `/tenants/${tenants.tenantA}/sso`, { body: world.ssoSettings() })
+  if (sso.status !== 200) throw new Error(`single sign-on could not be configured: ${sso.text}`)
   const served = await new ApiClient(server().url).request<OpenApiDocument>('GET', '/openapi.json')
   conformance = new OpenApiConformance(served.body)
 })
 
 afterAll(async () => {
   await limitedServer?.close()
+  await world?.provider.close()
 })
 
 async function perform(name: OperationName, call: OtherCall): Promise<ApiAnswer> {

@@ -39,6 +39,7 @@ const tenantReads: Record<string, () => string> = {
   adminListAuditLogs: () => 'action=tenant.created&limit=50',
   adminExportAuditLogs: () => `action=tenant.created&from=${new Date(Date.now() - 3000).toISOString()}`,
   adminListAuditSubjects: () => 'role=actor&limit=50',
+  adminFindUsers: () => 'email=reads-',
 }
 
 /** The operator GETs that read about the platform, with the action of their one platform row and their query strings. */
@@ -48,6 +49,7 @@ const platformReads: Record<string, { action: PlatformAuditAction; query: () => 
   adminPosture: { action: 'platform.posture_read', query: () => '' },
   adminAccessLog: { action: 'platform.access_log_read', query: () => 'limit=50' },
   adminPlatformAuditLog: { action: 'platform.audit_log_read', query: () => 'limit=50' },
+  adminListUserSessions: { action: 'platform.user_sessions_read', query: () => '' },
   adminExportPlatformAuditLog: {
     action: 'platform.audit_log_exported',
     query: () => `from=${new Date(Date.now() - 3000).toISOString()}`,
@@ -58,7 +60,7 @@ const tenantReadOperations = () => operatorReads.filter(([name]) => name in tena
 const platformReadOperations = () => operatorReads.filter(([name]) => name in platformReads)
 
 function pathOf(name: string, operation: OperationDefinition): string {
-  const path = operation.path.replace(/:[A-Za-z]+/g, () => world.tenantA)
+  const path = operation.path.replace(/:([A-Za-z]+)/g, (_match, name: string) => (name === 'userId' ? world.userIds.member : world.tenantA))
   const query = (tenantReads[name] ?? platformReads[name]?.query)?.()
   return query ? `${path}?${query}` : path
 }
@@ -200,7 +202,7 @@ describe('every operator read of the contract', () => {
           actor_name: 'reads-operator@example.test',
           reason: 'INC-44 platform reads',
           request_id: requestId,
-          metadata: expect.objectContaining({ what: expect.any(String), route: `GET ${operation.path}` }),
+          metadata: expect.objectContaining({ what: expect.any(String), route: `GET ${pathOf(name, operation).split('?')[0]}` }),
         },
       ])
       expect(records.tenantRows, name).toBe(0)

@@ -3,7 +3,7 @@
  * an outsider, an API key of each scope and another tenant's key. The expected answer comes
  * from src/shared/permissions.ts, so the test and the server read the same table.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiBasePath, operations, type OperationDefinition } from '../../../src/shared/contract.js'
 import { apiKeyScopes, roleAllows, scopesAllow, tenantRoles, type TenantAction, type TenantRole } from '../../../src/shared/permissions.js'
 import { discoverRoutes } from '../../support/routes.js'
@@ -11,13 +11,30 @@ import { useTestDatabase } from '../../support/test-database.js'
 import { createUser, useTestServer, type ApiClient } from '../../support/test-server.js'
 import { withTenant } from '../../../src/server/db/with-tenant.js'
 import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
+import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js'
 
 const database = useTestDatabase()
 const server = useTestServer(database)
 let world: TenantWorld
+/** A real identity provider: configuring single sign-on discovers its issuer. */
+let provider: TestProvider
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'matrix')
+  provider = await startTestProvider({ redirectUri: `${server().url}/api/v1/auth/sso/callback`, accounts: {} })
+})
+
+afterAll(async () => {
+  await provider?.close()
+})
+
+const ssoSettings = () => ({
+  issuer: provider.issuer,
+  clientId: provider.clientId,
+  clientSecret: provider.clientSecret,
+  allowedDomains: ['matrix-a.test'],
+  defaultRole: 'viewer',
+  requireSso: false,
 })
 
 const tenantOperations = Object.entries(operations).filter(([, operation]) => operation.access === 'tenant') as Array<
@@ -86,8 +103,23 @@ async function exampleRequest(name: string): Promise<{ path: string; body?: unkn
       })
       return { path: `${base}/invitations/${invited.body.invitation.id}` }
     }
+    case 'resendInvitation': {
+      const invited = await world.clients.owner.request<{ invitation: { id: string } }>('POST', `${base}/members`, {
+        body: { email: `resent-${crypto.randomUUID()}@example.test`, role: 'viewer' },
+      })
+      return { path: `${base}/invitations/${invited.body.invitation.id}/resend` }
+    }
     case 'leaveTenant':
       return { path: `${base}/members/me` }
+    case 'getTenantSso':
+      return { path: `${base}/sso` }
+    case 'putTenantSso':
+      return { path: `${base}/sso`, body: ssoSettings() }
+    case 'deleteTenantSso': {
+      const configured = await world.clients.owner.request('PUT', `${base}/sso`, { body: ssoSettings() })
+      if (configured.status !== 200) throw new Error(`single sign-on could not be configured: ${configured.text}`)
+      return { path: `${base}/sso` }
+    }
     default:
       throw new Error(`no example request for ${name}: add one to the permission matrix test`)
   }

@@ -3,13 +3,14 @@
  * by A's all-scope API key with tenant B's ids (B as the tenant, and B's resources under A),
  * is refused, and no answer body carries anything of B.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiBasePath, type OperationDefinition } from '../../../src/shared/contract.js'
 import { apiKeyScopes } from '../../../src/shared/permissions.js'
 import { discoverRoutes, operationOfRoute } from '../../support/routes.js'
 import { useTestDatabase } from '../../support/test-database.js'
 import { ApiClient, useTestServer } from '../../support/test-server.js'
 import { buildTenantWorld, type TenantWorld } from '../../support/tenant-world.js'
+import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js'
 
 const database = useTestDatabase()
 const server = useTestServer(database)
@@ -18,6 +19,12 @@ let keyOfA: string
 const secretsOfB = { integrationSecret: 'xoxb-secret-of-tenant-b', integrationLabel: 'B private workspace', keyName: 'B deploy key' }
 let bIds: { keyId: string; userId: string; integrationId: string; invitationId: string }
 let bFingerprints: string[]
+/** B's identity provider: its client id, secret and domain are B's too. */
+let providerOfB: TestProvider
+
+afterAll(async () => {
+  await providerOfB?.close()
+})
 
 beforeAll(async () => {
   world = await buildTenantWorld(database(), server(), 'iso')
@@ -36,6 +43,22 @@ beforeAll(async () => {
   const invitation = await world.ownerB.request<{ invitation: { id: string } }>('POST', `/tenants/${world.tenantB}/members`, {
     body: { email: 'b-invitee@example.test', role: 'viewer' },
   })
+  providerOfB = await startTestProvider({
+    redirectUri: `${server().url}/api/v1/auth/sso/callback`,
+    accounts: {},
+    clientId: 'b-sso-client-id',
+  })
+  const sso = await world.ownerB.request('PUT', `/tenants/${world.tenantB}/sso`, {
+    body: {
+      issuer: providerOfB.issuer,
+      clientId: 'b-sso-client-id',
+      clientSecret: providerOfB.clientSecret,
+      allowedDomains: ['b-private-domain.test'],
+      defaultRole: 'viewer',
+      requireSso: false,
+    },
+  })
+  expect(sso.status, sso.text).toBe(200)
   bIds = {
     keyId: key.body.id,
     userId: world.userIds.ownerB,
@@ -54,6 +77,10 @@ beforeAll(async () => {
     bIds.keyId,
     bIds.integrationId,
     'b-invitee@example.test',
+    'b-sso-client-id',
+    providerOfB.clientSecret,
+    providerOfB.issuer,
+    'b-private-domain.test',
   ]
 })
 
@@ -67,6 +94,15 @@ function bodyFor(definition: OperationDefinition): unknown {
     'POST /tenants/:tenantId/api-keys/:keyId/roll': { graceHours: 24 },
     'POST /tenants/:tenantId/integrations': { provider: 'github', label: 'intruder', secret: 'x' },
     'POST /tenants/:tenantId/ai/usage': { tokens: 1 },
+    'POST /tenants/:tenantId/invitations/:invitationId/resend': {},
+    'PUT /tenants/:tenantId/sso': {
+      issuer: 'https://idp.intruder.test',
+      clientId: 'intruder',
+      clientSecret: 'intruder secret',
+      allowedDomains: ['intruder.test'],
+      defaultRole: 'admin',
+      requireSso: true,
+    },
   }
   const example = examples[`${definition.method} ${definition.path}`]
   if (example === undefined) throw new Error(`no example body for ${definition.method} ${definition.path}: add one`)
@@ -121,6 +157,14 @@ describe('tenant isolation through HTTP', () => {
       }
     })
   }
+
+  it("leaves B's single sign-on as it was", async () => {
+    const sso = await world.ownerB.request<{ sso: { clientId: string; allowedDomains: string[]; requireSso: boolean } }>(
+      'GET',
+      `/tenants/${world.tenantB}/sso`,
+    )
+    expect(sso.body.sso).toMatchObject({ clientId: 'b-sso-client-id', allowedDomains: ['b-private-domain.test'], requireSso: false })
+  })
 
   it("leaves B's key, integration, membership and usage as they were", async () => {
     expect(

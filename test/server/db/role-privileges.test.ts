@@ -240,6 +240,50 @@ describe('append_platform_audit', () => {
   })
 })
 
+describe('sso_provider_of', () => {
+  it('is SECURITY DEFINER with a fixed search_path, owned by a NOLOGIN role, executable by limena_app alone', async () => {
+    const admin = await database().admin()
+    try {
+      const found = await admin.query<{ prosecdef: boolean; proconfig: string[]; owner: string; can_login: boolean }>(
+        `SELECT p.prosecdef, p.proconfig, r.rolname AS owner, r.rolcanlogin AS can_login
+           FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE p.proname = 'sso_provider_of' AND p.pronamespace = 'limena'::regnamespace`,
+      )
+      expect(found.rows).toEqual([
+        { prosecdef: true, proconfig: ['search_path=pg_catalog, limena, pg_temp'], owner: 'limena_sso_directory', can_login: false },
+      ])
+      const executors = await admin.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE (rolname LIKE 'limena\\_%' OR rolname = 'public') AND rolname <> 'limena_sso_directory' AND has_function_privilege(oid, 'limena.sso_provider_of(text, text)', 'EXECUTE') ORDER BY 1",
+      )
+      expect(executors.rows.map((row) => row.rolname)).toEqual(['limena_app'])
+    } finally {
+      await admin.end()
+    }
+  })
+
+  it("answers a tenant's id, name, slug and issuer by domain or slug, and nothing else", async () => {
+    const rows = await inTransaction(database().pools.app, { readOnly: true }, async (client) => [
+      ...(await client.query('SELECT * FROM sso_provider_of($1, NULL)', [`${tenant.slug}.example.test`])).rows,
+      ...(await client.query('SELECT * FROM sso_provider_of(NULL, $1)', [tenant.slug])).rows,
+      ...(await client.query("SELECT * FROM sso_provider_of('nobody.example.test', NULL)")).rows,
+    ])
+    const expected = {
+      tenant_id: tenant.id,
+      tenant_name: 'Tenant priv',
+      tenant_slug: tenant.slug,
+      issuer: `https://idp.${tenant.slug}.example.test`,
+      platform: false,
+    }
+    expect(rows).toEqual([expected, expected])
+    // limena_app itself sees no tenant's single sign-on without the tenant set.
+    const direct = await inTransaction(
+      database().pools.app,
+      { readOnly: true },
+      async (client) => (await client.query('SELECT count(*)::int AS n FROM tenant_sso')).rows[0],
+    )
+    expect(direct).toEqual({ n: 0 })
+  })
+})
+
 describe('limena_readonly', () => {
   it('cannot write to any table, by its grants and not only by READ ONLY transactions', async () => {
     const admin = await database().admin()
@@ -278,13 +322,19 @@ describe('limena_readonly', () => {
     }
   })
 
-  it('cannot read password hashes, key hashes, token hashes or integration ciphertexts', async () => {
+  it('cannot read password hashes, key hashes, token hashes, sealed secrets or single sign-on proofs', async () => {
     for (const [table, column] of [
       ['users', 'password_hash'],
       ['api_keys', 'key_hash'],
       ['refresh_tokens', 'token_hash'],
       ['invitations', 'token_hash'],
       ['integrations', 'secret_ciphertext'],
+      ['tenant_sso', 'client_secret_ciphertext'],
+      ['platform_sso', 'client_secret_ciphertext'],
+      ['sso_attempts', 'state_hash'],
+      ['sso_attempts', 'code_hash'],
+      ['sso_attempts', 'nonce'],
+      ['sso_attempts', 'pkce_verifier'],
     ] as const) {
       const attempt = withOperatorRead(database().pools, (client) => client.query(`SELECT ${column} FROM ${table}`))
       await expect(attempt, `${table}.${column}`).rejects.toThrow(/permission denied/)

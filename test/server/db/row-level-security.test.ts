@@ -132,12 +132,13 @@ describe('row-level security on every tenant table', () => {
         'limena_maintenance',
         'limena_owner',
         'limena_readonly',
+        'limena_sso_directory',
       ])
       for (const role of result.rows) {
         expect(role.rolsuper, role.rolname).toBe(false)
         expect(role.rolbypassrls, role.rolname).toBe(false)
       }
-      for (const owner of ['limena_owner', 'limena_audit_writer'])
+      for (const owner of ['limena_owner', 'limena_audit_writer', 'limena_sso_directory'])
         expect(result.rows.find((row) => row.rolname === owner)?.rolcanlogin, owner).toBe(false)
     } finally {
       await admin.end()

@@ -48,7 +48,7 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
   const operatorCall = useOperatorCall()
   const viewer = useViewer()
   const zone = useTimeZone()
-  const { filters, setFilters, eventId, setEventId } = useAuditFilters(fixedTenantId)
+  const { filters, setFilters, eventId, setEventId, ignored, dropIgnored } = useAuditFilters(fixedTenantId)
   const global = !fixedTenantId
   const view = useTenantView(filters.tenantId)
   const route = auditRouteOf(view)
@@ -189,6 +189,23 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
         tenantName={tenantName}
         bounds={bounds}
       />
+      {ignored.length > 0 && (
+        <Banner tone="warning" title="Part of this link is not applied.">
+          {ignored.map((param, index) => (
+            <span key={param.name}>
+              {index > 0 && '; '}
+              <code>
+                {param.name}={param.value.length > 60 ? `${param.value.slice(0, 60)}…` : param.value}
+              </code>{' '}
+              ({param.why})
+            </span>
+          ))}
+          .{' '}
+          <button type="button" className="link-button" onClick={dropIgnored}>
+            Remove it from the link
+          </button>
+        </Banner>
+      )}
       <div className="audit-chips" role="group" aria-label="Applied filters">
         {chips.length === 0 ? (
           <span className="muted">No filters: every event{fixedTenantId ? ' of this tenant' : ''}.</span>
@@ -220,7 +237,13 @@ export function AuditExplorer({ fixedTenantId }: { fixedTenantId?: string }) {
       {!hidden && !needsTenant && (
         <div className="audit-toolbar">
           <strong className="audit-count" role="status" aria-live="polite">
-            {query.isPending ? 'Counting events…' : counts ? countWords(counts.matching) : `${items.length} events loaded`}
+            {query.isError
+              ? 'Events not loaded'
+              : query.isPending
+                ? 'Counting events…'
+                : counts
+                  ? countWords(counts.matching)
+                  : `${items.length} events loaded`}
           </strong>
           <label className="checkbox">
             <input

@@ -265,6 +265,8 @@ export function AuditGrid({
   const selectedIndex = indexOf(selectedId)
   // Roving focus: one row is in the tab order (the selected one, or the first).
   const [focusIndex, setFocusIndex] = useState(0)
+  // The column-resize handles are one tab stop (roving): Left and Right resize, Up and Down move to the previous or next column's handle.
+  const [resizerIndex, setResizerIndex] = useState(0)
   const tabIndexRow = selectedIndex >= 0 ? selectedIndex : Math.min(focusIndex, Math.max(0, items.length - 1))
   const pendingFocus = useRef<string | null>(null)
   const rowElement = (eventId: string) =>
@@ -372,7 +374,7 @@ export function AuditGrid({
       </div>
       <div className="table-scroll audit-list" ref={scroller} role="grid" aria-label="Audit events" aria-rowcount={rowCount}>
         <div className="audit-grid-row audit-grid-head" role="row" aria-rowindex={1} style={{ minWidth: totalWidth }}>
-          {table.getHeaderGroups()[0]!.headers.map((header) => {
+          {table.getHeaderGroups()[0]!.headers.map((header, headerIndex, headers) => {
             const name = auditColumnNames[header.column.id as AuditColumnId]
             return (
               <div key={header.id} role="columnheader" className="cell audit-th" style={{ width: header.getSize() }}>
@@ -387,12 +389,23 @@ export function AuditGrid({
                   aria-valuenow={header.getSize()}
                   aria-valuemin={minSize}
                   aria-valuemax={maxSize}
-                  tabIndex={0}
+                  aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown"
+                  title="Left and Right resize this column; Up and Down move to the other columns' handles"
+                  tabIndex={headerIndex === Math.min(resizerIndex, headers.length - 1) ? 0 : -1}
                   className={header.column.getIsResizing() ? 'audit-resizer resizing' : 'audit-resizer'}
                   onMouseDown={header.getResizeHandler()}
                   onTouchStart={header.getResizeHandler()}
                   onDoubleClick={() => header.column.resetSize()}
                   onKeyDown={(event) => {
+                    const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0
+                    if (step) {
+                      event.preventDefault()
+                      const next = Math.max(0, Math.min(headers.length - 1, headerIndex + step))
+                      setResizerIndex(next)
+                      const handles = event.currentTarget.closest('[role="row"]')?.querySelectorAll<HTMLElement>('.audit-resizer')
+                      handles?.[next]?.focus()
+                      return
+                    }
                     const delta = event.key === 'ArrowRight' ? 20 : event.key === 'ArrowLeft' ? -20 : 0
                     if (!delta) return
                     event.preventDefault()

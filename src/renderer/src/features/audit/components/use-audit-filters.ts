@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo } from 'react'
 import { useSearchParams } from 'wouter'
-import { filterParamNames, filtersFromParams, filtersToParams, type AuditViewFilters } from '../model/audit-filters'
+import { filterParamNames, filtersFromParams, filtersToParams, ignoredFilterParams, type AuditViewFilters } from '../model/audit-filters'
 
 const eventParam = 'event'
 
@@ -38,15 +38,18 @@ export function useAuditFilters(fixedTenantId?: string) {
     [params, setParams],
   )
 
-  // A URL naming what the backend would refuse (an unknown action, a bad date) is rewritten to
-  // what is applied, so the address, the chips and the list say the same.
+  // A link naming what the backend would refuse (an unknown action, a bad date) is not applied
+  // there, and the page says so (`ignored`) until the person drops it (`dropIgnored`); a link
+  // with nothing ignored is only rewritten to its canonical order.
+  const ignored = useMemo(() => ignoredFilterParams(params, fixedTenantId), [params, fixedTenantId])
   const canonical = filtersToParams(filters, otherParams(params), fixedTenantId)
   if (eventId) canonical.set(eventParam, eventId)
   const canonicalText = canonical.toString()
   const currentText = params.toString()
   useEffect(() => {
-    if (canonicalText !== currentText) setParams(new URLSearchParams(canonicalText), { replace: true })
-  }, [canonicalText, currentText, setParams])
+    if (ignored.length === 0 && canonicalText !== currentText) setParams(new URLSearchParams(canonicalText), { replace: true })
+  }, [ignored.length, canonicalText, currentText, setParams])
+  const dropIgnored = useCallback(() => setParams(new URLSearchParams(canonicalText), { replace: true }), [canonicalText, setParams])
 
-  return { filters, setFilters, eventId, setEventId }
+  return { filters, setFilters, eventId, setEventId, ignored, dropIgnored }
 }

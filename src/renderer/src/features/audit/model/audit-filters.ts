@@ -85,6 +85,52 @@ export function filtersFromParams(params: URLSearchParams, fixedTenantId?: strin
   return filters
 }
 
+/** A parameter of a link that names a filter but was not applied, and why. */
+export interface IgnoredFilterParam {
+  name: FilterParamName
+  value: string
+  why: string
+}
+
+const ignoredReasons: Record<FilterParamName, string> = {
+  tenantId: 'not a tenant id',
+  action: 'no such action',
+  actorId: 'not an id',
+  targetId: 'longer than 200 characters',
+  q: 'longer than 200 characters',
+  range: 'not one of 15m, 1h, 24h, 7d, 30d',
+  from: 'not a date and time',
+  to: 'not a date and time',
+  operatorAccess: 'neither include nor exclude',
+}
+
+/**
+ * The filter parameters of a link that `filtersFromParams` left out, so the page can say which
+ * part of a shared link it did not apply instead of dropping it silently.
+ */
+export function ignoredFilterParams(params: URLSearchParams, fixedTenantId?: string): IgnoredFilterParam[] {
+  const applied = filtersToParams(filtersFromParams(params, fixedTenantId), {}, fixedTenantId)
+  const ignored: IgnoredFilterParam[] = []
+  for (const name of filterParamNames) {
+    const value = params.get(name)
+    if (value === null || value.trim() === '') continue
+    if (name === 'operatorAccess' && value === 'exclude') continue
+    if (name === 'tenantId' && fixedTenantId) {
+      ignored.push({ name, value, why: "this page is one tenant's log" })
+      continue
+    }
+    if (applied.has(name)) continue
+    const relative = name === 'from' || name === 'to' ? params.get('range') : null
+    const why = isRelativeRange(relative)
+      ? `a relative range (${relative}) is applied instead`
+      : name === 'to' && isInstant(value)
+        ? 'not after From'
+        : ignoredReasons[name]
+    ignored.push({ name, value, why })
+  }
+  return ignored
+}
+
 /**
  * The query string for `filters`, keeping the page's other parameters (`keep`: the tenant page's
  * tab). The tenant is written only where it is a filter (not on the tenant's own page).

@@ -1,104 +1,112 @@
 import { useQuery } from '@tanstack/react-query'
-import { useMemo, useState, type ReactNode } from 'react'
-import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import type { ReactNode } from 'react'
+import { Link } from 'wouter'
 import { EmptyState, ErrorState, Loading } from '@renderer/components/ui/states'
-import { formatCompact, formatDateTime, formatPercent } from '@renderer/lib/format'
+import { formatCompact, formatDateTime, formatNumber, formatPercent } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
-import { usageQuery, usageRanges, type UsageRange } from '../api/usage-queries'
+import { topTenants, tripsPageSize, usageQuery, usageRanges, type TripsCursor, type UsageRange } from '../api/usage-queries'
+import type { UsageAnswer } from '../model/usage-chart-model'
+import { UsageChart } from './usage-chart'
+import { useUsageView } from './use-usage-view'
+import './usage-page.css'
 
-/** Series colours from the theme (app.css --chart-N): each at least 3:1 against the chart's background, light and dark. */
-const palette = Array.from({ length: 9 }, (_, index) => `var(--chart-${index + 1})`)
+/** One page of the range's trips, newest first, with its place among them and the way to the pages around it. */
+function TripsList({ answer, onPage }: { answer: UsageAnswer; onPage: (trips: TripsCursor) => void }) {
+  const { total, first, newer, older } = answer.tripsPage
+  if (total === 0) return <p className="muted">No quota trips in this range.</p>
+  const last = first + answer.trips.length - 1
+  return (
+    <>
+      <ul className="timeline" aria-label="Trips, newest first">
+        {answer.trips.map((trip) => (
+          <li key={trip.id}>
+            <time dateTime={trip.trippedAt}>{formatDateTime(trip.trippedAt)}</time> <strong>{trip.tenantName}</strong>{' '}
+            {trip.kind === 'velocity' ? 'velocity cap' : 'monthly ceiling'}
+            {trip.resetAt ? ` · reset: ${trip.resetReason ?? ''}` : ''}
+          </li>
+        ))}
+      </ul>
+      {total > answer.trips.length && (
+        <nav className="usage-pager" aria-label="Pages of trips">
+          <span aria-live="polite">
+            Trips {formatNumber(first)}–{formatNumber(last)} of {formatNumber(total)}
+          </span>
+          <button
+            type="button"
+            disabled={!newer}
+            // The page just after the first goes back to the first itself, so its address is the plain one.
+            onClick={() => newer && onPage(first - 1 <= tripsPageSize ? null : { after: newer })}
+          >
+            Newer
+          </button>
+          <button type="button" disabled={!older} onClick={() => older && onPage({ before: older })}>
+            Older
+          </button>
+        </nav>
+      )}
+    </>
+  )
+}
 
 /** `tenantAction`: what an operator can do about a tenant near its ceiling (composed by the app: the tenants feature's quota editor). */
 export function UsagePage({ tenantAction }: { tenantAction?: (tenant: { tenantId: string; tenantName: string }) => ReactNode }) {
-  const [range, setRange] = useState<UsageRange>('30d')
-  const [measure, setMeasure] = useState<'tokens' | 'calls'>('tokens')
-  const { bucket } = usageRanges[range]
+  const [view, setView] = useUsageView()
+  const { range, metric } = view
   const operatorCall = useOperatorCall()
-  const usage = useQuery(usageQuery(range, operatorCall))
+  const usage = useQuery(usageQuery(range, operatorCall, metric, view.trips))
   const answer = usage.data
-  const chartData = useMemo(
-    () =>
-      answer?.buckets.map((at, index) => ({
-        at,
-        ...Object.fromEntries(answer.series.map((series) => [series.tenantName, series[measure][index] ?? 0])),
-      })) ?? [],
-    [answer, measure],
-  )
   return (
-    <section className="page">
+    <section className="page usage-page" aria-busy={usage.isFetching}>
       <header className="page-header">
         <h1>AI usage</h1>
         <div role="group" aria-label="Range" className="segmented">
           {(Object.keys(usageRanges) as UsageRange[]).map((name) => (
-            <button key={name} type="button" aria-pressed={range === name} onClick={() => setRange(name)}>
+            <button key={name} type="button" aria-pressed={range === name} onClick={() => setView({ range: name })}>
               {name}
             </button>
           ))}
         </div>
         <div role="group" aria-label="Measure" className="segmented">
-          <button type="button" aria-pressed={measure === 'tokens'} onClick={() => setMeasure('tokens')}>
+          <button type="button" aria-pressed={metric === 'tokens'} onClick={() => setView({ metric: 'tokens' })}>
             Tokens
           </button>
-          <button type="button" aria-pressed={measure === 'calls'} onClick={() => setMeasure('calls')}>
+          <button type="button" aria-pressed={metric === 'calls'} onClick={() => setView({ metric: 'calls' })}>
             Calls
           </button>
         </div>
       </header>
       {usage.isPending && <Loading label="Loading usage…" />}
       {usage.isError && <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />}
-      {usage.data && (
-        <>
+      {answer && (
+        <div className={usage.isPlaceholderData ? 'usage-content usage-stale' : 'usage-content'}>
           <p className="muted">
-            {formatCompact(usage.data.totals.tokens)} tokens in {formatCompact(usage.data.totals.calls)} calls,{' '}
-            {bucket === 'hour' ? 'per hour' : 'per day'}, top tenants stacked.
+            {formatCompact(answer.totals.tokens)} tokens in {formatCompact(answer.totals.calls)} calls,{' '}
+            {answer.bucket === 'hour' ? 'per hour' : 'per day'}: the top {topTenants} tenants by {metric}, each a line; click one to open
+            it.
           </p>
-          {usage.data.totals.calls === 0 ? (
+          {answer.totals.calls === 0 ? (
             <EmptyState title="No AI usage in this range." />
           ) : (
-            <div className="chart" aria-label={`${measure} per ${bucket}, stacked by tenant`}>
-              <ResponsiveContainer width="100%" height={320}>
-                <AreaChart data={chartData}>
-                  <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-                  <XAxis
-                    dataKey="at"
-                    tickFormatter={(value: string) => (bucket === 'hour' ? value.slice(11, 16) : value.slice(5, 10))}
-                    minTickGap={24}
-                  />
-                  <YAxis tickFormatter={(value: number) => formatCompact(value)} width={60} />
-                  <Tooltip
-                    labelFormatter={(label) => formatDateTime(typeof label === 'string' ? label : null)}
-                    formatter={(value) => formatCompact(Number(value))}
-                  />
-                  <Legend />
-                  {usage.data.series.map((series, index) => (
-                    <Area
-                      key={series.tenantId ?? 'other'}
-                      type="monotone"
-                      dataKey={series.tenantName}
-                      stackId="usage"
-                      stroke={palette[index % palette.length]}
-                      fill={palette[index % palette.length]}
-                      fillOpacity={0.5}
-                      isAnimationActive={false}
-                    />
-                  ))}
-                </AreaChart>
-              </ResponsiveContainer>
-            </div>
+            <UsageChart
+              answer={answer}
+              metric={answer.metric}
+              showOthers={view.showOthers}
+              onShowOthers={(showOthers) => setView({ showOthers })}
+            />
           )}
           <div className="two-columns">
             <div>
               <h2>Near their monthly ceiling</h2>
-              {usage.data.nearCeiling.length === 0 ? (
+              {answer.nearCeiling.length === 0 ? (
                 <p className="muted">No tenant is above 80% of its ceiling.</p>
               ) : (
-                <table className="data">
+                <table className="data" aria-label="Tenants near their monthly ceiling">
                   <thead>
                     <tr>
                       <th>Tenant</th>
                       <th>Used</th>
                       <th>Ceiling</th>
+                      <th>Tripped</th>
                       {tenantAction && (
                         <th>
                           <span className="visually-hidden">Actions</span>
@@ -107,13 +115,16 @@ export function UsagePage({ tenantAction }: { tenantAction?: (tenant: { tenantId
                     </tr>
                   </thead>
                   <tbody>
-                    {usage.data.nearCeiling.map((entry) => (
+                    {answer.nearCeiling.map((entry) => (
                       <tr key={entry.tenantId}>
-                        <td>{entry.tenantName}</td>
+                        <td>
+                          <Link href={`/tenants/${entry.tenantId}`}>{entry.tenantName}</Link>
+                        </td>
                         <td>
                           {formatCompact(entry.monthTokens)} ({formatPercent(entry.ratio)})
                         </td>
                         <td>{formatCompact(entry.monthlyTokenCeiling)}</td>
+                        <td>{entry.trippedAt ? <time dateTime={entry.trippedAt}>{formatDateTime(entry.trippedAt)}</time> : '—'}</td>
                         {tenantAction && <td>{tenantAction(entry)}</td>}
                       </tr>
                     ))}
@@ -123,22 +134,10 @@ export function UsagePage({ tenantAction }: { tenantAction?: (tenant: { tenantId
             </div>
             <div>
               <h2>Trips</h2>
-              {usage.data.trips.length === 0 ? (
-                <p className="muted">No quota trips in this range.</p>
-              ) : (
-                <ul className="timeline">
-                  {usage.data.trips.map((trip) => (
-                    <li key={trip.id}>
-                      <time>{formatDateTime(trip.trippedAt)}</time> <strong>{trip.tenantName}</strong>{' '}
-                      {trip.kind === 'velocity' ? 'velocity cap' : 'monthly ceiling'}
-                      {trip.resetAt ? ` · reset: ${trip.resetReason ?? ''}` : ''}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <TripsList answer={answer} onPage={(trips) => setView({ trips })} />
             </div>
           </div>
-        </>
+        </div>
       )}
     </section>
   )
