@@ -20,6 +20,10 @@ export const tenantKeys = {
   /** Every detail of one tenant, however it was read: what its mutations invalidate. */
   detailsOf: (tenantId: string) => [...tenantKeys.all, 'detail', tenantId] as const,
   detail: (tenantId: string, via: 'member' | 'operator') => [...tenantKeys.detailsOf(tenantId), via] as const,
+  /** A tenant's pending invitations: under its details, so every change to the tenant reads them again. */
+  invitations: (tenantId: string) => [...tenantKeys.detailsOf(tenantId), 'invitations'] as const,
+  /** The signed-in person's own tenants (the tenant routes' list). */
+  mine: () => [...tenantKeys.all, 'mine'] as const,
 }
 
 export interface TenantRow {
@@ -31,6 +35,8 @@ export interface TenantRow {
   monthlyTokenCeiling: number | null
   state: 'ok' | 'velocity_capped' | 'ceiling_reached' | null
   role: string | null
+  /** When the platform's operators suspended it; null while it is live. */
+  suspendedAt: string | null
 }
 
 /** The directory: every tenant through the operator route when `operatorCall` is given, else the caller's own. */
@@ -52,7 +58,9 @@ export function directoryQuery(q: string, operatorCall: OperatorCall | null) {
         { limit: 200, ...(q ? { q } : {}), ...(pageParam ? { cursor: pageParam } : {}) },
         { scope: crossTenantScope, what: 'the tenant directory' },
       )
-      return { items: page.items.map((tenant) => ({ ...tenant, role: null })), nextCursor: page.nextCursor }
+      // The operator directory also answers deleted tenants (with `deletedAt`); they are gone from the console's lists.
+      const live = page.items.filter((tenant) => tenant.deletedAt === null)
+      return { items: live.map((tenant) => ({ ...tenant, role: null })), nextCursor: page.nextCursor }
     },
     getNextPageParam: (last) => last.nextCursor,
   })
@@ -60,11 +68,19 @@ export function directoryQuery(q: string, operatorCall: OperatorCall | null) {
 
 /** One tenant as the tenant page shows it, whichever way it was read. */
 export interface TenantDetail {
-  tenant: { id: string; name: string; slug: string; createdAt: string }
+  tenant: { id: string; name: string; slug: string; createdAt: string; suspendedAt: string | null }
   members: OperationOutput<'listMembers'>['items']
   apiKeys: OperationOutput<'listApiKeys'>['items'] | null
   integrations: OperationOutput<'listIntegrations'>['items'] | null
   quotas: OperationOutput<'getQuotas'>
+}
+
+/** The signed-in person's own tenants, with their role and whether each is suspended (a suspended one refuses every other read). */
+export function memberTenantsQuery() {
+  return queryOptions({
+    queryKey: tenantKeys.mine(),
+    queryFn: async () => (await call('listTenants', {})).items,
+  })
 }
 
 export function memberDetailQuery(tenantId: string) {

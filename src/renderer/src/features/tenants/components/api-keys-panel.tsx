@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react'
 import type { OperationOutput } from '@shared/contract'
 import { apiKeyScopes } from '@shared/permissions'
+import { ConfirmDialog } from '@renderer/components/ui/confirm-dialog'
 import { Dialog } from '@renderer/components/ui/dialog'
 import { RecordTable } from '@renderer/components/ui/record-table'
 import { ProblemMessage } from '@renderer/components/ui/problem-message'
+import { ShownOnceDialog } from '@renderer/components/ui/shown-once-dialog'
 import { Banner } from '@renderer/components/ui/states'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
@@ -83,44 +85,17 @@ function ExpiryCell({ apiKey, now }: { apiKey: ApiKey; now: number }) {
 
 /** The new key is shown once; the dialog cannot be closed until the person confirms they copied it. */
 function NewKeyDialog({ secret, onDone }: { secret: string | null; onDone: () => void }) {
-  const [copied, setCopied] = useState(false)
-  const [confirmed, setConfirmed] = useState(false)
   return (
-    <Dialog open={secret !== null} title="Your new API key" onClose={onDone} canClose={confirmed}>
+    <ShownOnceDialog
+      secret={secret}
+      title="Your new API key"
+      copyLabel="Copy key"
+      confirmLabel="I copied the key and stored it safely"
+      testId="new-api-key"
+      onDone={onDone}
+    >
       <p>This is the only time the key is shown. Store it in your secret manager now.</p>
-      <code className="secret" data-testid="new-api-key">
-        {secret}
-      </code>
-      <div className="actions">
-        <button
-          type="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(secret ?? '').catch(() => undefined)
-            setCopied(true)
-          }}
-        >
-          {copied ? 'Copied' : 'Copy key'}
-        </button>
-      </div>
-      <label className="checkbox">
-        <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.target.checked)} />I copied the key and stored it
-        safely
-      </label>
-      <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          disabled={!confirmed}
-          onClick={() => {
-            setCopied(false)
-            setConfirmed(false)
-            onDone()
-          }}
-        >
-          Done
-        </button>
-      </div>
-    </Dialog>
+    </ShownOnceDialog>
   )
 }
 
@@ -136,37 +111,21 @@ function RevokeDialog({
   onClose: () => void
   onRevoked: (message: string) => void
 }) {
-  const [typed, setTyped] = useState('')
   const revoke = useRevokeApiKey(tenantId)
   return (
-    <Dialog open title={`Revoke API key “${apiKey.name}”?`} onClose={onClose}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault()
-          if (typed !== apiKey.name) return
-          revoke.mutate(apiKey.id, { onSuccess: () => onRevoked(`Revoked “${apiKey.name}” (its key no longer works).`) })
-        }}
-      >
-        <p>
-          Whatever uses <code>{apiKey.prefix}…</code> is refused from now on. This cannot be undone.
-        </p>
-        <label>
-          <span>
-            Type <strong>{apiKey.name}</strong> to confirm
-          </span>
-          <input value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" spellCheck={false} />
-        </label>
-        <ProblemMessage problem={problemOf(revoke.error)} />
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={typed !== apiKey.name || revoke.isPending}>
-            Revoke key
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <ConfirmDialog
+      title={`Revoke API key “${apiKey.name}”?`}
+      confirmLabel="Revoke key"
+      typeToConfirm={apiKey.name}
+      pending={revoke.isPending}
+      error={revoke.error}
+      onCancel={onClose}
+      onConfirm={() => revoke.mutate(apiKey.id, { onSuccess: () => onRevoked(`Revoked “${apiKey.name}” (its key no longer works).`) })}
+    >
+      <p>
+        Whatever uses <code>{apiKey.prefix}…</code> is refused from now on. This cannot be undone.
+      </p>
+    </ConfirmDialog>
   )
 }
 

@@ -1,6 +1,8 @@
 import { useState } from 'react'
+import { ConfirmDialog } from '@renderer/components/ui/confirm-dialog'
 import { RecordTable } from '@renderer/components/ui/record-table'
 import { ProblemMessage } from '@renderer/components/ui/problem-message'
+import { showToast } from '@renderer/components/ui/toast'
 import { problemOf } from '@renderer/lib/bridge'
 import { formatDateTime } from '@renderer/lib/format'
 import { useConnectIntegration, useDisconnectIntegration } from '../api/tenant-queries'
@@ -11,6 +13,39 @@ interface Integration {
   label: string
   connectedAt: string
   keyVersion: number
+}
+
+const providerNames: Record<Integration['provider'], string> = { slack: 'Slack', jira: 'Jira', github: 'GitHub' }
+
+/** How the question and the toast name an integration: its provider and label. */
+const integrationName = (integration: Integration) => `${providerNames[integration.provider]} “${integration.label}”`
+
+/** Disconnecting is asked first, naming the integration: its sealed secret is deleted. */
+function DisconnectDialog({ tenantId, integration, onClose }: { tenantId: string; integration: Integration; onClose: () => void }) {
+  const disconnect = useDisconnectIntegration(tenantId)
+  const name = integrationName(integration)
+  return (
+    <ConfirmDialog
+      title={`Disconnect ${name}?`}
+      confirmLabel="Disconnect"
+      pending={disconnect.isPending}
+      error={disconnect.error}
+      onCancel={onClose}
+      onConfirm={() =>
+        disconnect.mutate(integration.id, {
+          onSuccess: () => {
+            onClose()
+            showToast(`Disconnected ${name}.`)
+          },
+        })
+      }
+    >
+      <p>
+        Its stored secret is deleted and nothing reaches {providerNames[integration.provider]} through it any more. Connecting again needs
+        the secret.
+      </p>
+    </ConfirmDialog>
+  )
 }
 
 export function IntegrationsPanel({
@@ -25,9 +60,9 @@ export function IntegrationsPanel({
   const [provider, setProvider] = useState<Integration['provider']>('slack')
   const [label, setLabel] = useState('')
   const [secret, setSecret] = useState('')
+  const [disconnecting, setDisconnecting] = useState<Integration | null>(null)
   const connect = useConnectIntegration(tenantId)
-  const disconnect = useDisconnectIntegration(tenantId)
-  const error = problemOf(connect.error ?? disconnect.error)
+  const error = problemOf(connect.error)
   return (
     <div className="panel">
       {canWrite && (
@@ -82,13 +117,19 @@ export function IntegrationsPanel({
         actions={
           canWrite
             ? (integration) => (
-                <button type="button" className="danger" onClick={() => disconnect.mutate(integration.id)}>
-                  Disconnect
+                <button
+                  type="button"
+                  className="danger"
+                  aria-label={`Disconnect ${integrationName(integration)}`}
+                  onClick={() => setDisconnecting(integration)}
+                >
+                  Disconnect…
                 </button>
               )
             : undefined
         }
       />
+      {disconnecting && <DisconnectDialog tenantId={tenantId} integration={disconnecting} onClose={() => setDisconnecting(null)} />}
     </div>
   )
 }

@@ -9,7 +9,9 @@ import { formatCompact, formatPercent } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { useTenantView } from '@renderer/lib/tenant-view'
 import { directoryQuery, type TenantRow } from '../api/tenant-queries'
+import { CreateTenantButton } from './create-tenant'
 import { QuotaStateBadge } from './quota-state-badge'
+import { SuspendedBadge } from './tenant-lifecycle'
 
 const column = createColumnHelper<TenantRow>()
 
@@ -33,7 +35,20 @@ export function TenantsPage() {
   const rows = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data])
   const columns = useMemo(
     () => [
-      column.accessor('name', { header: 'Tenant', cell: (info) => <strong>{info.getValue()}</strong> }),
+      column.accessor('name', {
+        header: 'Tenant',
+        cell: (info) => (
+          <>
+            <strong>{info.getValue()}</strong>
+            {info.row.original.suspendedAt && (
+              <>
+                {' '}
+                <SuspendedBadge since={info.row.original.suspendedAt} />
+              </>
+            )}
+          </>
+        ),
+      }),
       column.accessor('slug', { header: 'Slug', cell: (info) => <code>{info.getValue()}</code> }),
       operator
         ? column.accessor('memberCount', { header: 'Members', cell: (info) => info.getValue() ?? '—' })
@@ -89,6 +104,7 @@ export function TenantsPage() {
           {query.hasNextPage ? ' (loading more…)' : ''}
         </span>
         <Freshness updatedAt={query.dataUpdatedAt} fetching={query.isFetching} onRefresh={() => void query.refetch()} />
+        {operator && <CreateTenantButton />}
       </header>
       {query.isPending && <Loading label="Loading tenants…" />}
       {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}
