@@ -13,10 +13,14 @@ import {
   operations,
   stateChangingMethods,
   type OperationDefinition,
+  type OperationInput,
   type OperationName,
+  type OperationOutput,
   type Session,
+  type SessionOrigin,
 } from '@shared/contract.js'
 import { problemSchema, problemTypes, type Problem } from '@shared/problem.js'
+import { explainNetworkError } from './connection-probe.js'
 import type { SessionStore } from './credential-store.js'
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; problem: Problem }
@@ -74,7 +78,12 @@ export interface ApiClientOptions {
   now?: () => number
   /** Called when the session ends without the user asking (refresh refused). */
   onSessionEnded?: (reason: string) => void
+  /** How the backend names this app in the session list ("Limena console on …"); the default names the OS. */
+  userAgent?: string
 }
+
+/** The console's name in the backend's session list (a person reads it on their sessions page). */
+export const defaultUserAgent = `LimenaConsole (${process.platform}; ${process.arch})`
 
 /** Operations after which the caller's memberships differ. */
 const membershipChangingOperations: ReadonlySet<OperationName> = new Set(['acceptMyInvitation', 'leaveTenant', 'createTenant'])
@@ -86,6 +95,8 @@ export class ApiClient {
   private readonly now: () => number
   user: Session['user'] | null = null
   memberships: Session['memberships'] = []
+  /** How the session was opened: from the sign-in answer, or read back from the session list after a resume. */
+  origin: SessionOrigin | null = null
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? fetch
@@ -113,20 +124,36 @@ export class ApiClient {
   }
 
   async signIn(email: string, password: string): Promise<ApiResult<Session>> {
-    const response = await this.send('POST', `${apiBasePath}/auth/login`, { email, password }, {})
-    if (!response)
-      return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}`) }
-    const body: unknown = await response.json().catch(() => null)
-    if (!response.ok) return { ok: false, problem: sanitiseProblem(body, response.status) }
-    const session = operations.login.output.safeParse(body)
+    return this.openSession(`${apiBasePath}/auth/login`, { email, password }, 'sign-in')
+  }
+
+  /** Single sign-on's first step: the provider's address for the browser (the app's PKCE challenge and state bound to it). */
+  async startSso(input: OperationInput<'ssoStart'>): Promise<ApiResult<OperationOutput<'ssoStart'>>> {
+    const result = await this.perform('ssoStart', input, {})
+    return result as ApiResult<OperationOutput<'ssoStart'>>
+  }
+
+  /** Single sign-on's last step: the one-time code from the loopback redirect and the PKCE verifier, for the session. */
+  async exchangeSsoCode(code: string, codeVerifier: string): Promise<ApiResult<Session>> {
+    return this.openSession(`${apiBasePath}/auth/sso/token`, { code, codeVerifier }, 'single sign-on')
+  }
+
+  /** A call that answers a session (sign-in, SSO exchange): the access token kept in memory, the refresh token stored. */
+  private async openSession(path: string, body: Record<string, unknown>, what: string): Promise<ApiResult<Session>> {
+    const response = await this.send('POST', path, body, {})
+    if (!response) return { ok: false, problem: problem(503, problemTypes.unavailable, 'Backend unreachable', this.noAnswer()) }
+    const answer: unknown = await response.json().catch(() => null)
+    if (!response.ok) return { ok: false, problem: sanitiseProblem(answer, response.status) }
+    const session = operations.login.output.safeParse(answer)
     if (!session.success)
       return {
         ok: false,
-        problem: problem(502, problemTypes.internal, 'Unexpected answer', 'the sign-in answer did not match the contract'),
+        problem: problem(502, problemTypes.internal, 'Unexpected answer', `the ${what} answer did not match the contract`),
       }
     this.accessToken = { token: session.data.accessToken, expiresAt: this.now() + session.data.expiresIn * 1000 }
     this.user = session.data.user
     this.memberships = session.data.memberships
+    this.origin = session.data.origin
     await this.rememberSession(response.headers)
     return { ok: true, value: session.data }
   }
@@ -145,6 +172,7 @@ export class ApiClient {
     this.accessToken = null
     this.user = null
     this.memberships = []
+    this.origin = null
   }
 
   /** Exchanges the stored refresh token for a new access token; one exchange at a time. */
@@ -169,6 +197,7 @@ export class ApiClient {
             this.accessToken = null
             this.user = null
             this.memberships = []
+            this.origin = null
             this.options.onSessionEnded?.('Your session has ended (it was revoked or expired). Sign in again.')
           }
           return false
@@ -193,11 +222,24 @@ export class ApiClient {
       this.user = caller.data.user
       this.memberships = caller.data.memberships
     }
+    // A resumed session's origin is not in /me: the session list marks the caller's own.
+    if (this.user && !this.origin) {
+      const sessions = await this.perform('listMySessions', {}, {})
+      const parsed = sessions.ok ? operations.listMySessions.output.safeParse(sessions.value) : null
+      this.origin = parsed?.success ? (parsed.data.items.find((session) => session.current)?.origin ?? null) : null
+    }
   }
 
   /** Resumes a stored session (at start): true when the refresh token still works. */
   async resume(): Promise<boolean> {
     return this.refresh()
+  }
+
+  /** Why the last request got no answer, in words (a certificate not trusted, nothing listening, …). */
+  private lastNetworkFailure: string | null = null
+
+  private noAnswer(): string {
+    return this.lastNetworkFailure ?? `no answer from ${this.baseUrl}`
   }
 
   private async send(
@@ -212,6 +254,7 @@ export class ApiClient {
         method,
         headers: {
           accept: 'application/json, text/csv',
+          'user-agent': this.options.userAgent ?? defaultUserAgent,
           ...(body && method !== 'GET' && method !== 'DELETE' ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
@@ -221,6 +264,7 @@ export class ApiClient {
       })
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error
+      this.lastNetworkFailure = explainNetworkError(error, this.baseUrl).message
       return null
     }
   }
@@ -251,7 +295,7 @@ export class ApiClient {
       await this.refresh()
     let response = await attempt()
     if (response?.status === 401 && definition.access !== 'public' && (await this.refresh())) response = await attempt()
-    if (!response) return problem(503, problemTypes.unavailable, 'Backend unreachable', `no answer from ${this.baseUrl}; retrying`)
+    if (!response) return problem(503, problemTypes.unavailable, 'Backend unreachable', this.noAnswer())
     if (response.status === 401) {
       return {
         ...sanitiseProblem(await response.json().catch(() => null), 401),

@@ -6,12 +6,21 @@
 import { randomUUID } from 'node:crypto'
 import type { Connection, SessionStatus } from '@shared/bridge.js'
 import { ApiClient } from './api-client.js'
-import { normaliseConnectionUrl } from './connection-url.js'
+import { probeConnection, type ProbeResult } from './connection-probe.js'
+import { ConnectionUrlError, normaliseConnectionUrl } from './connection-url.js'
 import type { CredentialStore } from './credential-store.js'
 import type { FirstRun } from '../server/embedded.js'
 import { readSettings, writeSettings, type Settings } from './settings-file.js'
 
 export const embeddedConnectionId = 'embedded'
+
+/** A backend that cannot be added as it stands: its certificate is not trusted, it is not Limena, or it does not answer. */
+export class ConnectionProbeError extends Error {
+  constructor(readonly result: Extract<ProbeResult, { ok: false }>) {
+    super(result.message)
+    this.name = 'ConnectionProbeError'
+  }
+}
 
 export interface BackendState {
   state: 'starting' | 'ready' | 'failed'
@@ -32,6 +41,8 @@ export class ConnectionManager {
       firstRun?: () => FirstRun | null
       fetch?: typeof fetch
       onSessionEnded?: (connectionId: string, reason: string) => void
+      /** How the app names itself to backends (their session lists show it); the API client's default otherwise. */
+      userAgent?: string
     },
   ) {}
 
@@ -75,11 +86,54 @@ export class ConnectionManager {
     }
   }
 
-  async add(name: string, url: string): Promise<Connection> {
+  /** Asks the backend at `url` whether it answers; a URL the rules refuse is said so too. */
+  async test(url: string): Promise<ProbeResult | { ok: false; reason: 'invalid-url'; message: string }> {
+    let origin: string
+    try {
+      origin = normaliseConnectionUrl(url)
+    } catch (error) {
+      if (error instanceof ConnectionUrlError) return { ok: false, reason: 'invalid-url', message: error.message }
+      throw error
+    }
+    return probeConnection(origin, this.options.fetch ?? fetch)
+  }
+
+  /** The origin of `url` once its backend answered (or, when allowed, did not answer at all). */
+  private async checkedOrigin(url: string, evenIfUnreachable: boolean): Promise<string> {
     const origin = normaliseConnectionUrl(url)
+    const result = await probeConnection(origin, this.options.fetch ?? fetch)
+    const unreachable = !result.ok && (result.reason === 'unreachable' || result.reason === 'timeout')
+    if (!result.ok && !(unreachable && evenIfUnreachable)) throw new ConnectionProbeError(result)
+    return origin
+  }
+
+  async add(name: string, url: string, options: { evenIfUnreachable?: boolean } = {}): Promise<Connection> {
+    const origin = await this.checkedOrigin(url, options.evenIfUnreachable ?? false)
     const connection = { id: randomUUID(), name, url: origin }
     await this.updateSettings((settings) => settings.connections.push(connection))
     return { ...connection, kind: 'remote' }
+  }
+
+  /** Renames or moves a remote connection; a new address is another server, so the session stored for the old one ends. */
+  async update(id: string, name: string, url: string, options: { evenIfUnreachable?: boolean } = {}): Promise<Connection | null> {
+    const settings = await this.loaded()
+    const existing = settings.connections.find((connection) => connection.id === id)
+    if (!existing) return null
+    const origin =
+      normaliseConnectionUrl(url) === existing.url ? existing.url : await this.checkedOrigin(url, options.evenIfUnreachable ?? false)
+    if (origin !== existing.url) {
+      await this.clientFor(id)?.signOut()
+      await this.options.credentials.sessionFor(id).clear()
+      this.clients.delete(id)
+    }
+    await this.updateSettings((current) => {
+      const target = current.connections.find((connection) => connection.id === id)
+      if (target) {
+        target.name = name
+        target.url = origin
+      }
+    })
+    return { id, name, url: origin, kind: 'remote' }
   }
 
   async remove(id: string): Promise<boolean> {
@@ -118,6 +172,7 @@ export class ConnectionManager {
       store: this.options.credentials.sessionFor(id),
       fetch: this.options.fetch,
       onSessionEnded: (reason) => this.options.onSessionEnded?.(id, reason),
+      userAgent: this.options.userAgent,
     })
     this.clients.set(id, client)
     return client
@@ -147,6 +202,7 @@ export class ConnectionManager {
       signedIn,
       user: signedIn ? client!.user : null,
       memberships: signedIn ? client!.memberships : [],
+      origin: signedIn ? client!.origin : null,
       credentialStore: this.options.credentials.mode,
       credentialStoreMessage: this.options.credentials.message,
       firstRun:

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron'
 import { eventChannel, rpcChannel } from '@shared/bridge.js'
 import { deepLinkRouteIn, deepLinkScheme, routeOfDeepLink } from '@shared/deep-link.js'
 import { startEmbeddedBackend, type EmbeddedBackend } from '../server/embedded.js'
@@ -43,6 +43,7 @@ if (!app.requestSingleInstanceLock()) {
       embeddedBackend: () => backendState,
       firstRun: () => backend?.firstRun ?? null,
       onSessionEnded: () => void connections.status().then((status) => send('session-changed', status)),
+      userAgent: `LimenaConsole/${app.getVersion()} (${process.platform}; ${process.arch})`,
     })
     const settings = await connections.settingsSnapshot()
     const window = createConsoleWindow({
@@ -72,6 +73,8 @@ if (!app.requestSingleInstanceLock()) {
       },
       emit: (event, payload) => send(event, payload),
       log,
+      // Single sign-on's provider page opens in the system browser (RFC 8252), never in the console's window.
+      openExternal: (url) => shell.openExternal(url, { activate: true }),
     })
     ipcMain.handle(rpcChannel, (event, operation: unknown, input: unknown, options: unknown) =>
       route({ senderUrl: event.senderFrame?.url ?? '' }, operation, input, options),

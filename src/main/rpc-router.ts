@@ -3,14 +3,17 @@
  * Main's side of the bridge, free of Electron so it is tested under Node. A call is accepted only
  * from the app's own page (the sender frame's URL), only for an operation of the contract (HTTP
  * or local), and only with input that passes the operation's schema; HTTP operations go through
- * the active connection's API client, whose answers are validated too. Whatever happens, the
- * renderer gets a value or a problem: never a token, a secret or a stack.
+ * the active connection's API client, whose answers are validated too. The contract's session
+ * operations (sign-in, single sign-on, refresh, logout) are main's alone and refused here by name:
+ * the console signs in through main's own operations. Whatever happens, the renderer gets a value
+ * or a problem: never a token, a secret or a stack.
  */
 import { randomUUID } from 'node:crypto'
 import { isOperationName, operations, type OperationName } from '@shared/contract.js'
 import {
   callOptionsSchema,
   isLocalOperation,
+  isMainOnlyOperation,
   localOperations,
   type BridgeEventName,
   type BridgeEvents,
@@ -19,8 +22,9 @@ import {
 import { problemTypes, type Problem } from '@shared/problem.js'
 import type { ApiResult } from './api-client.js'
 import { ConnectionUrlError } from './connection-url.js'
-import type { ConnectionManager } from './connection-manager.js'
+import { ConnectionProbeError, type ConnectionManager } from './connection-manager.js'
 import { writeCsvStream } from './csv-export.js'
+import { SsoSignIn, type ExternalOpener } from './sso-sign-in.js'
 import { createLogger, type Logger } from '../server/platform/log.js'
 import { oneLineMessage } from '../server/platform/errors.js'
 
@@ -37,6 +41,13 @@ export interface RpcRouterOptions {
   emit: <Event extends BridgeEventName>(event: Event, payload: BridgeEvents[Event]) => void
   /** Where a failure the console is spared is recorded (main's log); standard error when not given. */
   log?: Pick<Logger, 'error'>
+  /**
+   * Opens single sign-on's provider page in the system browser (Electron: shell.openExternal). A
+   * console without one answers signInWithSso with a problem saying it cannot open a browser.
+   */
+  openExternal?: ExternalOpener
+  /** How long single sign-on waits for the browser to come back (default ten minutes). */
+  ssoLifetimeMillis?: number
 }
 
 type RouteResult = { ok: true; value: unknown } | { ok: false; problem: Problem }
@@ -45,6 +56,22 @@ const problem = (status: number, type: string, title: string, detail: string, er
   ok: false,
   problem: { type, title, status, detail, ...(errors ? { errors } : {}) },
 })
+
+/** A connection that cannot be added or changed, as a problem on its `url` field: a bad URL, or what asking the backend found. */
+function connectionProblem(error: unknown): RouteResult {
+  if (error instanceof ConnectionUrlError)
+    return problem(400, problemTypes.validation, 'Invalid connection', error.message, [{ path: 'url', message: error.message }])
+  if (error instanceof ConnectionProbeError) {
+    const title =
+      error.result.reason === 'certificate'
+        ? 'Certificate not trusted'
+        : error.result.reason === 'not-limena'
+          ? 'Not a Limena backend'
+          : 'Backend not reachable'
+    return problem(400, problemTypes.validation, title, error.message, [{ path: 'url', message: error.message }])
+  }
+  throw error
+}
 
 /** A 400 whose detail names each field and what is wrong with it, so a form can say which box to fix. */
 function validationProblem(issues: Array<{ path: PropertyKey[]; message: string }>): RouteResult {
@@ -55,6 +82,14 @@ function validationProblem(issues: Array<{ path: PropertyKey[]; message: string 
 export function createRpcRouter(options: RpcRouterOptions) {
   const exports = new Map<string, AbortController>()
   const log = options.log ?? createLogger({ level: 'error' })
+  const sso = new SsoSignIn({
+    openExternal:
+      options.openExternal ??
+      (async () => {
+        throw new Error('this console has no system browser to open')
+      }),
+    lifetimeMillis: options.ssoLifetimeMillis,
+  })
 
   async function status() {
     return options.connections.status()
@@ -108,17 +143,34 @@ export function createRpcRouter(options: RpcRouterOptions) {
   const local: { [Name in LocalOperationName]: (input: never, accessReason?: string) => Promise<RouteResult> } = {
     sessionStatus: async () => ({ ok: true, value: await status() }),
     listConnections: async () => ({ ok: true, value: await options.connections.list() }),
-    addConnection: async (input: { name: string; url: string }) => {
+    addConnection: async (input: { name: string; url: string; evenIfUnreachable?: boolean }) => {
       try {
-        return { ok: true, value: await options.connections.add(input.name, input.url) }
+        return { ok: true, value: await options.connections.add(input.name, input.url, input) }
       } catch (error) {
-        if (error instanceof ConnectionUrlError)
-          return problem(400, problemTypes.validation, 'Invalid connection', error.message, [{ path: 'url', message: error.message }])
-        throw error
+        return connectionProblem(error)
+      }
+    },
+    updateConnection: async (input: { id: string; name: string; url: string; evenIfUnreachable?: boolean }) => {
+      try {
+        const updated = await options.connections.update(input.id, input.name, input.url, input)
+        return updated ? { ok: true, value: updated } : problem(404, problemTypes.notFound, 'Not found', 'no such remote connection')
+      } catch (error) {
+        return connectionProblem(error)
+      }
+    },
+    testConnection: async (input: { url: string }) => {
+      const result = await options.connections.test(input.url)
+      return {
+        ok: true,
+        value: result.ok
+          ? { ok: true, reason: null, message: `The backend answers; its database is ${result.database}.`, database: result.database }
+          : { ok: false, reason: result.reason, message: result.message, database: null },
       }
     },
     removeConnection: async (input: { id: string }) => ({ ok: true, value: { removed: await options.connections.remove(input.id) } }),
     selectConnection: async (input: { id: string }) => {
+      // A sign-in waiting for the browser belongs to the connection it started on.
+      sso.cancel()
       try {
         await options.connections.select(input.id)
       } catch {
@@ -144,6 +196,15 @@ export function createRpcRouter(options: RpcRouterOptions) {
       if (signedIn && !signedIn.ok) return signedIn
       return { ok: true, value: await statusChanged() }
     },
+    signInWithSso: async (input: { email?: string; tenant?: string }) => {
+      const client = await options.connections.activeClient()
+      if (!client) return problem(503, problemTypes.unavailable, 'Not connected', 'the backend is not ready yet')
+      const result = await sso.signIn(client, input)
+      if (result.outcome === 'failed') return { ok: false, problem: result.problem }
+      if (result.outcome === 'cancelled') return { ok: true, value: await status() }
+      return { ok: true, value: await statusChanged() }
+    },
+    cancelSso: async () => ({ ok: true, value: { cancelled: sso.cancel() } }),
     signOut: async () => {
       await (await options.connections.activeClient())?.signOut()
       return { ok: true, value: await statusChanged() }
@@ -181,6 +242,13 @@ export function createRpcRouter(options: RpcRouterOptions) {
         return { ok: true, value: localOperations[operation].output.parse(result.value) }
       }
       if (!isOperationName(operation)) return problem(400, problemTypes.badRequest, 'Unknown operation', 'no such operation')
+      if (isMainOnlyOperation(operation))
+        return problem(
+          403,
+          problemTypes.forbidden,
+          'Not a console operation',
+          'main opens, renews and ends sessions itself: the console signs in with signIn or signInWithSso',
+        )
       const parsed = operations[operation].input.safeParse(input ?? {})
       if (!parsed.success) return validationProblem(parsed.error.issues)
       const client = await options.connections.activeClient()

@@ -8,6 +8,11 @@
  * Main's own operations reuse the contract's schemas wherever they carry the same fields (sign-in,
  * export filters), so a rule changed in the contract changes here too. An operator operation
  * cannot be called without an access reason: the type of `call` says so.
+ *
+ * The operations that open, renew or end a session (password sign-in, single sign-on's start,
+ * callback and code exchange, refresh, logout, accepting an invitation by token) are main's alone:
+ * their answers carry tokens, so the bridge offers only main's own `signIn`, `signInWithSso` and
+ * `signOut` in their place, and main's router refuses them by name.
  */
 import { z } from 'zod'
 import { accessReasonSchema } from './access-reason.js'
@@ -32,11 +37,56 @@ export const sessionStatusSchema = z.object({
   credentialStoreMessage: z.string().nullable(),
   /** The embedded install has no platform operator yet: the console offers to create the first. */
   firstRun: z.boolean(),
+  /**
+   * How the session was opened (password, invitation, or single sign-on through which provider);
+   * null when signed out. A session from a tenant's provider reaches that tenant only.
+   */
+  origin: sessionSchema.shape.origin.nullable(),
 })
 export type SessionStatus = z.infer<typeof sessionStatusSchema>
 
+const connectionFields = z.object({ name: z.string().trim().min(1).max(100), url: z.string().trim().min(1).max(2048) })
+
+/** What asking a backend found: it answers (and its database), or why not. */
+export const connectionTestSchema = z.object({
+  ok: z.boolean(),
+  reason: z.enum(['certificate', 'unreachable', 'timeout', 'not-limena', 'invalid-url']).nullable(),
+  message: z.string(),
+  database: z.enum(['up', 'down']).nullable(),
+})
+export type ConnectionTest = z.infer<typeof connectionTestSchema>
+
 /** Sign-in fields are the login operation's: the same email and password rules as the backend. */
 const signInFields = operations.login.input
+
+/**
+ * Single sign-on by a work email (its domain names the tenant) or a tenant's slug: the fields, and
+ * their rules, of the discovery operation.
+ */
+const ssoTarget = operations.ssoDiscover.input
+
+/**
+ * Operations of the contract the renderer may not call: they open, renew or end a session, and
+ * their answers (or cookies) carry the tokens main keeps to itself. Main performs them in its own
+ * operations (signIn, signInWithSso, signOut, and the refresh behind every call).
+ */
+export const mainOnlyOperations = [
+  'login',
+  'refresh',
+  'logout',
+  'acceptInvite',
+  'ssoStart',
+  'ssoCallback',
+  'ssoExchange',
+] as const satisfies readonly OperationName[]
+export type MainOnlyOperationName = (typeof mainOnlyOperations)[number]
+
+export function isMainOnlyOperation(name: unknown): name is MainOnlyOperationName {
+  return typeof name === 'string' && (mainOnlyOperations as readonly string[]).includes(name)
+}
+
+/** Operations of the contract the renderer calls through main. */
+export type ContractBridgeOperationName = Exclude<OperationName, MainOnlyOperationName>
 
 /**
  * Export filters are the cross-tenant export's: the tenant export's filters plus an optional
@@ -61,14 +111,35 @@ export const localOperations = {
     input: z.object({}).strict(),
     output: z.object({ items: z.array(connectionSchema), activeId: z.string().nullable() }),
   },
+  /**
+   * Adds a remote backend after asking it: a certificate this computer does not trust, or a server
+   * that is not a Limena backend, is refused with why; one that does not answer now is refused
+   * unless `evenIfUnreachable` (it may simply not be running yet).
+   */
   addConnection: {
-    input: z.object({ name: z.string().trim().min(1).max(100), url: z.string().trim().min(1).max(2048) }).strict(),
+    input: connectionFields.extend({ evenIfUnreachable: z.boolean().optional() }).strict(),
     output: connectionSchema,
   },
+  /** Renames or moves a remote backend (asked first, as when added); a new address ends its stored session. */
+  updateConnection: {
+    input: connectionFields.extend({ id: z.string().min(1).max(100), evenIfUnreachable: z.boolean().optional() }).strict(),
+    output: connectionSchema,
+  },
+  /** Asks a backend whether it answers, and if not, why in words (certificate, unreachable, not Limena). */
+  testConnection: { input: z.object({ url: connectionFields.shape.url }).strict(), output: connectionTestSchema },
   removeConnection: { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: z.object({ removed: z.boolean() }) },
   selectConnection: { input: z.object({ id: z.string().min(1).max(100) }).strict(), output: sessionStatusSchema },
   signIn: { input: signInFields, output: sessionStatusSchema },
   signOut: { input: z.object({}).strict(), output: sessionStatusSchema },
+  /**
+   * Single sign-on through the system browser (RFC 8252): main opens a loopback redirect, starts the
+   * sign-on with its PKCE challenge, opens the provider's page in the browser, and trades the
+   * one-time code the browser brings back for the session. Resolves when signed in (the status),
+   * when cancelled (the status, still signed out), or with the problem that refused it.
+   */
+  signInWithSso: { input: ssoTarget, output: sessionStatusSchema },
+  /** Stops waiting for the browser: the sign-in in progress resolves signed out. */
+  cancelSso: { input: z.object({}).strict(), output: z.object({ cancelled: z.boolean() }) },
   createFirstOperator: { input: signInFields, output: sessionStatusSchema },
   exportAuditCsv: {
     input: exportFilters,
@@ -82,17 +153,17 @@ export const localOperations = {
 } as const
 
 export type LocalOperationName = keyof typeof localOperations
-export type BridgeOperationName = OperationName | LocalOperationName
+export type BridgeOperationName = ContractBridgeOperationName | LocalOperationName
 
 export type BridgeInput<Name extends BridgeOperationName> = Name extends LocalOperationName
   ? z.input<(typeof localOperations)[Name]['input']>
-  : Name extends OperationName
+  : Name extends ContractBridgeOperationName
     ? z.input<(typeof operations)[Name]['input']>
     : never
 
 export type BridgeOutput<Name extends BridgeOperationName> = Name extends LocalOperationName
   ? z.output<(typeof localOperations)[Name]['output']>
-  : Name extends OperationName
+  : Name extends ContractBridgeOperationName
     ? z.output<(typeof operations)[Name]['output']>
     : never
 

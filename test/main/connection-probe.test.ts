@@ -17,7 +17,9 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiClient } from '../../src/main/api-client.js'
 import { probeConnection } from '../../src/main/connection-probe.js'
+import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { useTestServer } from '../support/test-server.js'
 
@@ -142,6 +144,14 @@ describe('probing a backend', () => {
     const result = await probeConnection(caSignedUrl)
     expect(result).toMatchObject({ ok: false, reason: 'certificate' })
     expect(result.ok || result.message).toMatch(/CA this computer does not trust/)
+  })
+
+  it("says why in the console's own calls too: signing in to a self-signed backend names the certificate", async () => {
+    const store = (await openCredentialStore(memoryVault())).sessionFor('self-signed')
+    const client = new ApiClient({ baseUrl: selfSignedUrl, store })
+    const answer = await client.signIn('someone@example.test', 'a password')
+    expect(answer).toMatchObject({ ok: false, problem: { status: 503, title: 'Backend unreachable' } })
+    expect(answer.ok || answer.problem.detail).toMatch(/self-signed/)
   })
 
   it('tells nothing listening from a server that is not a Limena backend', async () => {

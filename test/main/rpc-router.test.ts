@@ -4,8 +4,11 @@
  * renderer, refresh on expiry and on a 401 (one refresh for concurrent calls), a revoked session
  * ending cleanly, problem mapping, operator reasons, and CSV export with progress and cancel.
  */
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -105,6 +108,40 @@ describe('the bridge router', () => {
     expectNoSecrets(events)
   })
 
+  it('refuses the session operations by name: the renderer signs in through main only', async () => {
+    const before = requests.length
+    // Valid input each time, so nothing but the router's refusal stands between the call and the backend.
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['login', { email: 'console@example.test', password: 'console password 1' }],
+      ['refresh', {}],
+      ['logout', {}],
+      ['acceptInvite', { token: 'an-invitation-token', password: 'a password of length' }],
+      [
+        'ssoStart',
+        {
+          tenant: 'bridge-co',
+          redirectUri: 'http://127.0.0.1:4567/sso/callback',
+          codeChallenge: 'c'.repeat(43),
+          codeChallengeMethod: 'S256',
+          state: 's'.repeat(32),
+        },
+      ],
+      ['ssoCallback', { code: 'x', state: 'y' }],
+      ['ssoExchange', { code: 'one-time-code', codeVerifier: 'v'.repeat(43) }],
+    ]
+    for (const [operation, input] of attempts) {
+      const refused = await route(trusted, operation, input)
+      expect(refused, operation).toMatchObject({ ok: false, problem: { status: 403, title: 'Not a console operation' } })
+      expectNoSecrets(refused)
+    }
+    expect(requests.length).toBe(before)
+    // Still signed in: the refused logout ended nothing.
+    expect(await route(trusted, 'sessionStatus', {})).toMatchObject({
+      ok: true,
+      value: { signedIn: true, origin: { method: 'password', sso: null } },
+    })
+  })
+
   it('performs contract operations and maps problems to their fields only', async () => {
     const created = await route(trusted, 'createTenant', { name: 'Bridge Co', slug: 'bridge-co' })
     expect(created).toMatchObject({ ok: true, value: { slug: 'bridge-co', role: 'owner' } })
@@ -179,11 +216,16 @@ describe('the bridge router', () => {
 
 describe('connections', () => {
   it('accepts https and loopback http, and refuses plain http elsewhere', async () => {
-    expect(await route(trusted, 'addConnection', { name: 'Production', url: 'https://limena.example.com/some/path' })).toMatchObject({
+    // Neither answers here: added only because the person said to add them even so.
+    expect(
+      await route(trusted, 'addConnection', { name: 'Production', url: 'https://limena.example.com/some/path', evenIfUnreachable: true }),
+    ).toMatchObject({
       ok: true,
       value: { kind: 'remote', url: 'https://limena.example.com' },
     })
-    expect(await route(trusted, 'addConnection', { name: 'Local', url: 'http://127.0.0.1:7420' })).toMatchObject({ ok: true })
+    expect(await route(trusted, 'addConnection', { name: 'Local', url: 'http://127.0.0.1:7420', evenIfUnreachable: true })).toMatchObject({
+      ok: true,
+    })
     const refused = await route(trusted, 'addConnection', { name: 'Insecure', url: 'http://limena.example.com' })
     expect(refused).toMatchObject({
       ok: false,
@@ -192,6 +234,38 @@ describe('connections', () => {
     const list = await route(trusted, 'listConnections', {})
     expect((list as { value: { items: unknown[] } }).value.items).toHaveLength(3)
     expect(await route(trusted, 'selectConnection', { id: 'nope' })).toMatchObject({ ok: false, problem: { status: 404 } })
+  })
+
+  it('asks a backend before adding it: one that does not answer is refused unless added even so, and said why', async () => {
+    const closed = createServer()
+    closed.listen(0, '127.0.0.1')
+    await once(closed, 'listening')
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+    closed.close()
+    const refused = await route(trusted, 'addConnection', { name: 'Not yet', url })
+    expect(refused).toMatchObject({ ok: false, problem: { status: 400, title: 'Backend not reachable', errors: [{ path: 'url' }] } })
+    expect((refused as { problem: { detail: string } }).problem.detail).toMatch(/connection refused/)
+    expect(await route(trusted, 'testConnection', { url: server().url })).toMatchObject({ ok: true, value: { ok: true, database: 'up' } })
+    expect(await route(trusted, 'testConnection', { url })).toMatchObject({ ok: true, value: { ok: false, reason: 'unreachable' } })
+    expect(await route(trusted, 'testConnection', { url: 'ftp://x' })).toMatchObject({
+      ok: true,
+      value: { ok: false, reason: 'invalid-url' },
+    })
+  })
+
+  it('edits a connection: renamed in place, and moved only to a backend that answers', async () => {
+    const added = (await route(trusted, 'addConnection', { name: 'Staging', url: server().url })) as { ok: true; value: { id: string } }
+    expect(added.ok).toBe(true)
+    const renamed = await route(trusted, 'updateConnection', { id: added.value.id, name: 'Staging (EU)', url: server().url })
+    expect(renamed).toMatchObject({ ok: true, value: { name: 'Staging (EU)', url: server().url } })
+    const moved = await route(trusted, 'updateConnection', { id: added.value.id, name: 'Staging (EU)', url: 'https://nowhere.invalid' })
+    expect(moved).toMatchObject({ ok: false, problem: { status: 400, errors: [{ path: 'url' }] } })
+    const list = (await route(trusted, 'listConnections', {})) as { value: { items: Array<{ id: string; name: string; url: string }> } }
+    expect(list.value.items.find((item) => item.id === added.value.id)).toMatchObject({ name: 'Staging (EU)', url: server().url })
+    expect(await route(trusted, 'updateConnection', { id: 'embedded', name: 'x', url: server().url })).toMatchObject({
+      ok: false,
+      problem: { status: 404 },
+    })
   })
 })
 

@@ -9,7 +9,9 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import { operations, type OperationName } from '../../src/shared/contract.js'
 import {
   localOperations,
+  mainOnlyOperations,
   type CallOptionsArgs,
+  type ContractBridgeOperationName,
   type LimenaBridge,
   type OperatorCallOptions,
   type OperatorOperationName,
@@ -38,12 +40,33 @@ export function callsTheCompilerChecks(bridge: LimenaBridge): void {
   void call('signIn', { email: 'op@example.test', password: 'secret' }, { accessReason: 'SUP-1 reviewing' })
   void call('exportAuditCsv', { tenantId })
   void call('exportAuditCsv', { action: 'auth.*' }, { accessReason: 'SUP-1 reviewing' })
+  // Sessions are opened, renewed and ended by main only: their answers carry tokens.
+  void call('signInWithSso', { email: 'ada@example.test' })
+  void call('signInWithSso', { tenant: 'acme' })
+  void call('cancelSso', {})
+  void call('ssoDiscover', { email: 'ada@example.test' })
+  // @ts-expect-error the password sign-in's answer holds the access token: main's signIn instead
+  void call('login', { email: 'op@example.test', password: 'secret' })
+  // @ts-expect-error single sign-on's code exchange is main's (it holds the PKCE verifier)
+  void call('ssoExchange', { code: 'x', codeVerifier: 'y'.repeat(43) })
+  // @ts-expect-error nor can the console start the sign-on itself (main's loopback redirect must receive it)
+  void bridge.call('ssoStart', {
+    tenant: 'acme',
+    redirectUri: 'http://127.0.0.1:1/x',
+    codeChallenge: 'c',
+    codeChallengeMethod: 'S256',
+    state: 's',
+  })
+  // @ts-expect-error nor the refresh (the refresh token lives in main's keychain only)
+  void call('refresh', {})
 }
 
 describe('call options', () => {
   it('require the reason for every operator operation, and offer none to the others', () => {
     expectTypeOf<CallOptionsArgs<OperatorOperationName>>().toEqualTypeOf<[options: OperatorCallOptions]>()
-    expectTypeOf<CallOptionsArgs<Exclude<OperationName, OperatorOperationName>>>().toEqualTypeOf<[options?: { accessReason?: never }]>()
+    expectTypeOf<CallOptionsArgs<Exclude<ContractBridgeOperationName, OperatorOperationName>>>().toEqualTypeOf<
+      [options?: { accessReason?: never }]
+    >()
     expectTypeOf<CallOptionsArgs<'exportAuditCsv'>>().toEqualTypeOf<[options?: { accessReason?: string }]>()
     expectTypeOf<'adminGetTenant'>().toExtend<OperatorOperationName>()
     expectTypeOf<'getTenant'>().not.toExtend<ReasonedOperationName>()
@@ -68,6 +91,22 @@ describe('main’s own operations', () => {
     // The drift this fixes: an export filter the backend refuses is refused at the bridge too.
     expect(localOperations.exportAuditCsv.input.safeParse({ action: 'not an action!' }).success).toBe(false)
     expect(localOperations.exportAuditCsv.input.safeParse({ tenantId, action: 'auth.*' }).success).toBe(true)
+  })
+
+  it('take single sign-on by the discovery’s own fields: an email or a tenant, never both', () => {
+    expect(localOperations.signInWithSso.input).toBe(operations.ssoDiscover.input)
+    expect(localOperations.signInWithSso.input.safeParse({ email: 'ada@example.test' }).success).toBe(true)
+    expect(localOperations.signInWithSso.input.safeParse({ email: 'ada@example.test', tenant: 'acme' }).success).toBe(false)
+    expect(localOperations.signInWithSso.input.safeParse({}).success).toBe(false)
+  })
+
+  it('leave every contract operation that answers a session or its cookies to main', () => {
+    const sessionOpening = (Object.keys(operations) as OperationName[]).filter(
+      (name) =>
+        operations[name].output === operations.login.output || (operations[name].path.startsWith('/auth/sso/') && name !== 'ssoDiscover'),
+    )
+    expect([...mainOnlyOperations].sort()).toEqual(expect.arrayContaining(sessionOpening.sort()))
+    expect(mainOnlyOperations).toEqual(expect.arrayContaining(['login', 'refresh', 'logout']))
   })
 
   it('accept for an export every filter the tenant route accepts', () => {

@@ -9,6 +9,7 @@ import { skipToken } from '@tanstack/react-query'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditLogItem } from '@shared/contract'
 import { accessLogKeys, accessLogQuery } from '../../src/renderer/src/features/access/api/access-log-queries'
+import { accountKeys, mySessionsQuery, myTenantNamesQuery } from '../../src/renderer/src/features/account/api/my-sessions-queries'
 import { auditKeys, auditPagesQuery, auditRouteOf, previousEventsQuery } from '../../src/renderer/src/features/audit/api/audit-queries'
 import { invitationKeys, myInvitationsQuery } from '../../src/renderer/src/features/invitations/api/invitation-queries'
 import { postureKeys, postureQuery } from '../../src/renderer/src/features/posture/api/posture-queries'
@@ -19,6 +20,7 @@ import {
   operatorDetailQuery,
   tenantKeys,
 } from '../../src/renderer/src/features/tenants/api/tenant-queries'
+import { ssoKeys, tenantSsoQuery } from '../../src/renderer/src/features/tenants/api/sso-queries'
 import { usageKeys, usageQuery, usageWindow } from '../../src/renderer/src/features/usage/api/usage-queries'
 import { crossTenantScope } from '../../src/renderer/src/lib/access-reasons'
 import type { OperatorCall, ReasonSource } from '../../src/renderer/src/lib/operator-call'
@@ -77,8 +79,13 @@ describe('key factories', () => {
       [invitationKeys.all, invitationKeys.mine()],
       [sessionKeys.all, sessionKeys.status],
       [sessionKeys.all, sessionKeys.connections],
+      [accountKeys.all, accountKeys.sessions()],
+      [accountKeys.all, accountKeys.tenantNames()],
+      // A tenant's single sign-on is read again by every change to the tenant, and by none to another.
+      [tenantKeys.detailsOf(tenantId), ssoKeys.of(tenantId)],
     ]
     for (const [prefix, key] of keys) expect(startsWith(key, prefix), JSON.stringify(key)).toBe(true)
+    expect(startsWith(ssoKeys.of(otherTenantId), tenantKeys.detailsOf(tenantId))).toBe(false)
   })
 
   it('tell apart a tenant read as a member from one read as an operator, and one tenant from another', () => {
@@ -114,6 +121,26 @@ describe('query options', () => {
     )
     expect(myInvitationsQuery().queryKey).toEqual(invitationKeys.mine())
     expect(sessionStatusQuery.queryKey).toEqual(sessionKeys.status)
+    expect(mySessionsQuery().queryKey).toEqual(accountKeys.sessions())
+    expect(myTenantNamesQuery().queryKey).toEqual(accountKeys.tenantNames())
+    expect(tenantSsoQuery(tenantId).queryKey).toEqual(ssoKeys.of(tenantId))
+  })
+
+  it('read the person’s own sessions and tenants, and a tenant’s single sign-on, as the person', async () => {
+    bridge.uninstall()
+    bridge = installFakeBridge({
+      listMySessions: { items: [{ id: 'a' }] },
+      listTenants: { items: [{ id: tenantId, name: 'Own' }] },
+      getTenantSso: { sso: null, redirectUri: 'http://127.0.0.1:1/api/v1/auth/sso/callback' },
+    })
+    expect(await fetchWith(mySessionsQuery())).toEqual([{ id: 'a' }])
+    expect(await fetchWith(myTenantNamesQuery())).toEqual(new Map([[tenantId, 'Own']]))
+    expect(await fetchWith(tenantSsoQuery(tenantId))).toMatchObject({ sso: null })
+    expect(bridge.calls).toEqual([
+      { operation: 'listMySessions', input: {}, options: undefined },
+      { operation: 'listTenants', input: {}, options: undefined },
+      { operation: 'getTenantSso', input: { tenantId }, options: undefined },
+    ])
   })
 
   it('read a member’s tenant through the tenant operations, without any reason', async () => {

@@ -98,6 +98,10 @@ export async function startConsole(options: {
   credentials?: CredentialStore
   colorScheme?: 'light' | 'dark'
   viewport?: { width: number; height: number }
+  /** The system browser main opens single sign-on in (Electron's shell.openExternal); the test plays it. */
+  openExternal?: (url: string) => Promise<void>
+  /** How long single sign-on waits for the browser (main's default: ten minutes). */
+  ssoLifetimeMillis?: number
 }): Promise<ConsoleHarness> {
   const screenshotDir = updateScreenshots ? join(projectRoot, 'docs/screenshots') : await mkdtemp(join(tmpdir(), 'limena-screenshots-'))
   await mkdir(screenshotDir, { recursive: true })
@@ -140,6 +144,8 @@ export async function startConsole(options: {
     connections,
     chooseSavePath: async () => exportPath,
     emit: (event, payload) => void emit(event, payload),
+    openExternal: options.openExternal,
+    ssoLifetimeMillis: options.ssoLifetimeMillis,
   })
   await installBridge(page, route)
   return {

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useState, type ReactNode } from 'react'
 import { Router } from 'wouter'
+import { ToastProvider } from '@renderer/components/ui/toast'
 import { AccessReasonDeclined } from '@renderer/lib/access-reasons'
 import { BridgeError } from '@renderer/lib/bridge'
 import { useHashPathLocation } from '@renderer/lib/hash-location'
@@ -22,7 +23,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <Router hook={useHashPathLocation} searchHook={useHashPathLocation.searchHook}>
-        {children}
+        <ToastProvider>{children}</ToastProvider>
       </Router>
     </QueryClientProvider>
   )

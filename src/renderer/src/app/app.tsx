@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link, Redirect, Route, Switch, useLocation, useRoute, useSearchParams, type RouteComponentProps } from 'wouter'
 import { Banner, ErrorState, Loading } from '@renderer/components/ui/states'
 import { AccessLogPage } from '@renderer/features/access/components/access-log-page'
+import { MySessionsPage } from '@renderer/features/account/components/my-sessions-page'
+import { issuerHost } from '@renderer/features/account/model/session-origin'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
 import { MyInvitations } from '@renderer/features/invitations/components/my-invitations'
 import { PlatformAuditPage } from '@renderer/features/platform-audit/components/platform-audit-page'
@@ -141,6 +143,10 @@ export function App() {
   if (!status.data.signedIn) return status.data.firstRun ? <FirstRun /> : <SignIn status={status.data} notice={notice} />
 
   const operator = viewer.platformOperator
+  const origin = status.data.origin
+  // A session from a tenant's single sign-on reaches that tenant only: no invitations to other tenants are read with it.
+  const tenantScopedSession = Boolean(origin?.sso?.tenantId)
+  const email = status.data.user?.email ?? null
   const connectionBanner = connection.lost ? (
     <Banner tone="danger" title="Connection lost.">
       The backend at {status.data.connection?.url ?? 'this connection'} does not answer.{' '}
@@ -180,7 +186,14 @@ export function App() {
             <div className="sidebar-footer">
               <TimeZoneSetting />
               <div className="muted">{status.data.connection?.name}</div>
-              <div>{status.data.user?.email}</div>
+              <div>{email}</div>
+              {origin?.sso && (
+                // A host breaks at its dots, not anywhere (the sidebar breaks long emails anywhere).
+                <div className="muted" style={{ wordBreak: 'normal', overflowWrap: 'anywhere' }}>
+                  Signed in with SSO · {issuerHost(origin.sso.issuer)}
+                </div>
+              )}
+              <NavLink href="/account/sessions">Your sessions</NavLink>
               {operator && <div className="badge">Platform operator</div>}
               <button
                 type="button"
@@ -201,18 +214,23 @@ export function App() {
                 {status.data.credentialStoreMessage}
               </Banner>
             )}
-            <MyInvitations
-              onMembershipChanged={async () => {
-                await queryClient.invalidateQueries({ queryKey: sessionKeys.status })
-                await queryClient.invalidateQueries({ queryKey: tenantKeys.all })
-              }}
-            />
+            {!tenantScopedSession && (
+              <MyInvitations
+                onMembershipChanged={async () => {
+                  await queryClient.invalidateQueries({ queryKey: sessionKeys.status })
+                  await queryClient.invalidateQueries({ queryKey: tenantKeys.all })
+                }}
+              />
+            )}
             <Switch>
               {/* Stable components only: an inline arrow would be a new component at each render, remounting the page. */}
               <Route path="/tenants" component={TenantsPage} />
               <Route path="/tenants/:tenantId" component={TenantRoute} />
               <Route path="/audit">
                 <AuditExplorer />
+              </Route>
+              <Route path="/account/sessions">
+                <MySessionsPage email={email} />
               </Route>
               {operator && <Route path="/admin/usage" component={UsageRoute} />}
               {operator && <Route path="/access-log" component={AccessLogPage} />}

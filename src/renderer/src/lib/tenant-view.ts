@@ -11,18 +11,26 @@ import { createContext, createElement, useContext, useMemo, type ReactNode } fro
 import type { SessionStatus } from '@shared/bridge'
 import { roleAllows, type TenantAction, type TenantRole } from '@shared/permissions'
 
-/** Who is looking: their memberships and whether they are a platform operator. */
+/** Who is looking: their memberships, whether they are a platform operator, and how their session was opened. */
 export interface Viewer {
   platformOperator: boolean
   memberships: ReadonlyArray<{ tenantId: string; role: TenantRole }>
+  /** Password, invitation, or single sign-on (which provider); null when not known. */
+  sessionOrigin?: SessionStatus['origin']
 }
 
 export const nobody: Viewer = { platformOperator: false, memberships: [] }
 
 /** The viewer of the session main reports (`sessionStatus`). */
-export function viewerOf(status: Pick<SessionStatus, 'user' | 'memberships'> | undefined): Viewer {
+export function viewerOf(
+  status: (Pick<SessionStatus, 'user' | 'memberships'> & Partial<Pick<SessionStatus, 'origin'>>) | undefined,
+): Viewer {
   if (!status) return nobody
-  return { platformOperator: status.user?.isPlatformAdmin === true, memberships: status.memberships }
+  return {
+    platformOperator: status.user?.isPlatformAdmin === true,
+    memberships: status.memberships,
+    ...(status.origin ? { sessionOrigin: status.origin } : {}),
+  }
 }
 
 interface ViewCommon {

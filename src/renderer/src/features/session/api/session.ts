@@ -83,3 +83,27 @@ export function useSelectConnection() {
     },
   })
 }
+
+/** Which identity provider signs in an email or a tenant (404 when none): asked before the browser opens. */
+export function useDiscoverSso() {
+  return useMutation({
+    mutationFn: (target: { email: string } | { tenant: string }) => call('ssoDiscover', target),
+  })
+}
+
+/**
+ * Single sign-on through the system browser: main waits for the browser to come back and resolves
+ * with the session (signed in), or signed out when cancelled, or the problem that refused it.
+ */
+export function useSignInWithSso() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (target: { email: string } | { tenant: string }) => call('signInWithSso', target),
+    onSuccess: (status) => queryClient.setQueryData(sessionKeys.status, status),
+  })
+}
+
+/** Stops the single sign-on waiting for the browser (its mutation then resolves signed out). */
+export function useCancelSso() {
+  return useMutation({ mutationFn: () => call('cancelSso', {}) })
+}

@@ -5,13 +5,18 @@ import { Banner, ErrorState, Loading } from '@renderer/components/ui/states'
 import { formatDateTime } from '@renderer/lib/format'
 import { useOperatorCall } from '@renderer/lib/operator-call'
 import { useTenantView } from '@renderer/lib/tenant-view'
+import type { TenantAction } from '@shared/permissions'
+import { problemTypes } from '@shared/problem'
+import { problemOf } from '@renderer/lib/bridge'
 import { memberDetailQuery, operatorDetailQuery } from '../api/tenant-queries'
 import { ApiKeysPanel } from './api-keys-panel'
 import { IntegrationsPanel } from './integrations-panel'
 import { MembersPanel } from './members-panel'
 import { QuotaBanner, QuotasPanel } from './quotas-panel'
+import { SsoPanel } from './sso-panel'
+import { isTenantSuspended, SuspendedBadge, SuspendedBanner, SuspendedTenantState, TenantLifecycleActions } from './tenant-lifecycle'
 
-const tabs = ['overview', 'members', 'api-keys', 'integrations', 'quotas', 'audit'] as const
+const tabs = ['overview', 'members', 'api-keys', 'integrations', 'quotas', 'audit', 'sso'] as const
 const tabLabels: Record<(typeof tabs)[number], string> = {
   overview: 'Overview',
   members: 'Members',
@@ -19,7 +24,10 @@ const tabLabels: Record<(typeof tabs)[number], string> = {
   integrations: 'Integrations',
   quotas: 'Quotas',
   audit: 'Audit log',
+  sso: 'Single sign-on',
 }
+/** Tabs shown only to those the permission matrix lets act there: single sign-on is its owners'. */
+const tabPermissions: Partial<Record<(typeof tabs)[number], TenantAction>> = { sso: 'sso:manage' }
 
 /**
  * One tenant, read the way its TenantView says: a member through the tenant routes (and acting
@@ -30,10 +38,39 @@ export function TenantPage({ tenantId, auditPanel }: { tenantId: string; auditPa
   const view = useTenantView(tenantId)
   const operatorCall = useOperatorCall()
   const [params, setParams] = useSearchParams()
-  const tab = (tabs as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as (typeof tabs)[number]) : 'overview'
+  const visibleTabs = tabs.filter((name) => {
+    const permission = tabPermissions[name]
+    return !permission || view.can(permission)
+  })
+  const tab = (visibleTabs as readonly string[]).includes(params.get('tab') ?? '')
+    ? (params.get('tab') as (typeof tabs)[number])
+    : 'overview'
   const detail = useQuery(view.via === 'operator' ? operatorDetailQuery(tenantId, operatorCall) : memberDetailQuery(tenantId))
 
   if (detail.isPending) return <Loading label="Loading the tenant…" />
+  if (detail.isError && isTenantSuspended(detail.error))
+    return (
+      <SuspendedTenantState
+        tenantId={tenantId}
+        onRetry={() => void detail.refetch()}
+        actions={view.platformOperator ? (suspended) => <TenantLifecycleActions tenant={suspended} /> : undefined}
+      />
+    )
+  if (detail.isError && problemOf(detail.error)?.type === problemTypes.ssoRequired)
+    return (
+      <section className="page">
+        <Link href="/tenants" className="back">
+          ← Tenants
+        </Link>
+        <div className="state state-empty" role="alert">
+          <strong>This tenant admits its members through single sign-on only.</strong>
+          <p>
+            This session was opened another way (a password, or another provider). Sign out, choose “Use single sign-on (SSO)” and give your
+            work email or the tenant’s short name.
+          </p>
+        </div>
+      </section>
+    )
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
   const { tenant, members, apiKeys, integrations, quotas } = detail.data
   return (
@@ -45,10 +82,13 @@ export function TenantPage({ tenantId, auditPanel }: { tenantId: string; auditPa
         <h1>{tenant.name}</h1>
         <code>{tenant.slug}</code>
         <span className="badge">{view.role ? `You are ${view.role}` : 'Operator view (read only)'}</span>
+        {tenant.suspendedAt && <SuspendedBadge since={tenant.suspendedAt} />}
+        {view.platformOperator && <TenantLifecycleActions tenant={tenant} memberCount={members.length} />}
       </header>
+      <SuspendedBanner tenant={tenant} />
       <QuotaBanner quotas={quotas} />
       <div role="tablist" aria-label="Tenant sections" className="tabs">
-        {tabs.map((name) => (
+        {visibleTabs.map((name) => (
           <button
             key={name}
             type="button"
@@ -93,6 +133,7 @@ export function TenantPage({ tenantId, auditPanel }: { tenantId: string; auditPa
           ))}
         {tab === 'quotas' && <QuotasPanel tenantId={tenantId} quotas={quotas} canReset={view.platformOperator} />}
         {tab === 'audit' && auditPanel}
+        {tab === 'sso' && <SsoPanel tenant={tenant} />}
       </div>
     </section>
   )
