@@ -6,6 +6,10 @@ import { AccessLogPage } from '@renderer/features/access/components/access-log-p
 import { MySessionsPage } from '@renderer/features/account/components/my-sessions-page'
 import { issuerHost } from '@renderer/features/account/model/session-origin'
 import { AuditExplorer } from '@renderer/features/audit/components/audit-explorer'
+import { connectionKeys } from '@renderer/features/connections/api/connection-queries'
+import { ConnectionsPage } from '@renderer/features/connections/components/connections-page'
+import type { ConnectionsChange } from '@renderer/features/connections/components/connections-manager'
+import { ManageConnectionsButton } from '@renderer/features/connections/components/manage-connections'
 import { MyInvitations } from '@renderer/features/invitations/components/my-invitations'
 import { PlatformAuditPage } from '@renderer/features/platform-audit/components/platform-audit-page'
 import { PosturePage } from '@renderer/features/posture/components/posture-page'
@@ -116,31 +120,57 @@ export function App() {
   const previousPlace = useTrail()
   const wasSignedIn = useRef(false)
   const signingOut = useRef(false)
+  // The connection signed in through (and its address): a sign-out by switching or moving it is said as such.
+  const signedInThrough = useRef<{ id: string; url: string | null } | null>(null)
   const [notice, setNotice] = useState<SignedOutNotice | null>(null)
   // A `limena://open/…` link opened from elsewhere: main checked it names an in-app route.
   useEffect(() => onBridgeEvent('navigate', ({ route }) => navigate(route)), [navigate])
   // Who is looking, from the session: every page's member-or-operator view derives from it.
   const viewer = useMemo(() => viewerOf(status.data), [status.data])
   useEffect(() => {
-    if (status.data?.signedIn) wasSignedIn.current = true
-    else if (status.data && wasSignedIn.current) {
+    if (status.data?.signedIn) {
+      wasSignedIn.current = true
+      signedInThrough.current = status.data.connection && { id: status.data.connection.id, url: status.data.connection.url }
+    } else if (status.data && wasSignedIn.current) {
       wasSignedIn.current = false
+      const before = signedInThrough.current
+      const now = status.data.connection
       setNotice(
         signingOut.current
           ? { tone: 'info', title: 'Signed out.', text: 'Sign in again to continue.' }
-          : {
-              tone: 'warning',
-              title: 'Session ended.',
-              text: 'Your session ended (it was revoked or expired). Sign in again to continue.',
-            },
+          : before && now && before.id !== now.id
+            ? { tone: 'info', title: 'Connection changed.', text: `The console now uses ${now.name}. Sign in to it to continue.` }
+            : before && now && before.url !== now.url
+              ? { tone: 'info', title: 'Connection moved.', text: `${now.name} is now ${now.url}: sign in there to continue.` }
+              : {
+                  tone: 'warning',
+                  title: 'Session ended.',
+                  text: 'Your session ended (it was revoked or expired). Sign in again to continue.',
+                },
       )
       signingOut.current = false
     }
   }, [status.data])
+  // A connection chosen, moved or removed: what was read through the old one goes, and the session is asked again.
+  const connectionsChanged = useCallback(
+    (change: ConnectionsChange) => {
+      if (change.activeChanged)
+        queryClient.removeQueries({
+          predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] && query.queryKey[0] !== connectionKeys.all[0],
+        })
+      void queryClient.invalidateQueries({ queryKey: sessionKeys.all })
+    },
+    [queryClient],
+  )
 
   if (status.isPending) return <Loading label="Starting the console…" />
   if (status.isError || !status.data) return <Banner tone="danger" title="The console cannot reach its main process." />
-  if (!status.data.signedIn) return status.data.firstRun ? <FirstRun /> : <SignIn status={status.data} notice={notice} />
+  if (!status.data.signedIn)
+    return status.data.firstRun ? (
+      <FirstRun />
+    ) : (
+      <SignIn status={status.data} notice={notice} connectionsAction={<ManageConnectionsButton onChanged={connectionsChanged} />} />
+    )
 
   const operator = viewer.platformOperator
   const origin = status.data.origin
@@ -194,6 +224,7 @@ export function App() {
                 </div>
               )}
               <NavLink href="/account/sessions">Your sessions</NavLink>
+              <NavLink href="/settings/connections">Connections</NavLink>
               {operator && <div className="badge">Platform operator</div>}
               <button
                 type="button"
@@ -231,6 +262,9 @@ export function App() {
               </Route>
               <Route path="/account/sessions">
                 <MySessionsPage email={email} />
+              </Route>
+              <Route path="/settings/connections">
+                <ConnectionsPage onChanged={connectionsChanged} />
               </Route>
               {operator && <Route path="/admin/usage" component={UsageRoute} />}
               {operator && <Route path="/access-log" component={AccessLogPage} />}

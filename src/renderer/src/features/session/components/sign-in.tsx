@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { SessionStatus } from '@shared/bridge'
 import { Banner } from '@renderer/components/ui/states'
 import { problemOf } from '@renderer/lib/bridge'
@@ -10,9 +10,12 @@ import './sign-in.css'
 export function SignIn({
   status,
   notice,
+  connectionsAction,
 }: {
   status: SessionStatus
   notice: { title: string; text: string; tone: 'info' | 'warning' } | null
+  /** Beside the connection picker: the app's way to add, edit, test and remove connections. */
+  connectionsAction?: ReactNode
 }) {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
@@ -55,6 +58,7 @@ export function SignIn({
             ))}
           </select>
         </label>
+        {connectionsAction}
         {method === 'sso' ? (
           <SsoSignIn disabled={status.backend !== 'ready'} onUsePassword={() => setMethod('password')} />
         ) : (
