@@ -1189,8 +1189,7 @@ export const operations = {
     method: 'GET',
     path: '/admin/users/:userId/sessions',
     access: 'operator',
-    summary:
-      "A person's active sessions: how each was opened, device and address last seen, last use (recorded in the platform audit log)",
+    summary: "A person's active sessions: how each was opened, device and address last seen, last use (recorded in the platform audit log)",
     input: z.object({ userId: uuid }).strict(),
     output: z.object({ user: z.object({ id: uuid, email: z.string() }), items: z.array(userSessionSchema) }),
   }),
