@@ -18,17 +18,14 @@
  * starts, so that case runs the probe in a child process, in test/main/connection-probe.test.ts
  * ("accepts the same CA-signed certificate once this computer trusts the CA").
  */
-import { execFileSync } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer as createHttpServer } from 'node:http'
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { expectAccessibleInBothThemes, pageUrl, skipBrowserTests, startConsole, type ConsoleHarness } from '../support/console-harness.js'
+import { certificate, closedLoopbackUrl, startTlsBackend } from '../support/loopback-backends.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { createUser, startTestServer, type TestServer } from '../support/test-server.js'
 
@@ -37,7 +34,7 @@ const password = 'a long enough password'
 const remoteEmail = 'ana@second.test'
 let server: TestServer
 let second: TestServer
-let selfSigned: HttpsServer
+let selfSigned: Server
 let certificateDir: string
 let selfSignedUrl: string
 let closedUrl: string
@@ -52,52 +49,6 @@ const manager = () => page.getByRole('dialog', { name: 'Connections' })
 const addForm = () => page.getByRole('dialog', { name: 'Add a connection' })
 const rowOf = (scope: Locator, name: string) => scope.getByRole('row').filter({ has: page.getByText(name, { exact: true }) })
 
-/** An https server on 127.0.0.1 that answers the health check like a backend, behind a self-signed certificate. */
-async function startSelfSigned(): Promise<string> {
-  certificateDir = await mkdtemp(join(tmpdir(), 'limena-connections-'))
-  const key = join(certificateDir, 'self.key')
-  const cert = join(certificateDir, 'self.pem')
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-days',
-      '1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  )
-  selfSigned = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (_request, response) => {
-    response.setHeader('content-type', 'application/json')
-    response.end(JSON.stringify({ status: 'ok', db: 'up' }))
-  })
-  selfSigned.listen(0, '127.0.0.1')
-  await once(selfSigned, 'listening')
-  return `https://127.0.0.1:${(selfSigned.address() as AddressInfo).port}`
-}
-
-/** A loopback port that was free a moment ago and has nothing listening now. */
-async function closedPortUrl(): Promise<string> {
-  const probe = createHttpServer()
-  probe.listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const port = (probe.address() as AddressInfo).port
-  probe.close()
-  await once(probe, 'close')
-  return `http://127.0.0.1:${port}`
-}
-
 async function fillConnection(form: Locator, name: string, url: string): Promise<void> {
   await form.getByLabel('Name').fill(name)
   await form.getByLabel('Address (URL)').fill(url)
@@ -110,8 +61,11 @@ describe.skipIf(skipBrowserTests)('connections in the console', () => {
     // An operator exists, so the embedded install shows the sign-in screen rather than the first run.
     await createUser(database(), { email: 'operator@first.test', password, platformAdmin: true })
     await createUser(database(), { email: remoteEmail, password })
-    selfSignedUrl = await startSelfSigned()
-    closedUrl = await closedPortUrl()
+    certificateDir = await mkdtemp(join(tmpdir(), 'limena-connections-'))
+    const started = await startTlsBackend(await certificate(certificateDir, 'self', 'IP:127.0.0.1'))
+    selfSigned = started.server
+    selfSignedUrl = started.url
+    closedUrl = await closedLoopbackUrl()
     harness = await startConsole({ server, database })
     page = harness.page
     await page.goto(`${harness.origin}/index.html#/tenants`)

@@ -6,12 +6,9 @@
  * backend are told apart. The same certificate is accepted once this computer trusts its CA
  * (NODE_EXTRA_CA_CERTS, read by Node at start, so that case runs the probe in a child process).
  */
-import { execFile, execFileSync } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer as createHttpServer, type Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -20,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../src/main/api-client.js'
 import { probeConnection } from '../../src/main/connection-probe.js'
 import { memoryVault, openCredentialStore } from '../../src/main/credential-store.js'
+import { certificate, closedLoopbackUrl, listenOnLoopback, makeTestCa, startTlsBackend } from '../support/loopback-backends.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { useTestServer } from '../support/test-server.js'
 
@@ -29,98 +27,21 @@ const root = resolve(import.meta.dirname, '../..')
 let dir: string
 const servers: Server[] = []
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: 'ignore' })
-}
-
-/** A certificate for `san` signed by the test CA (or self-signed when `selfSigned`). */
-async function certificate(name: string, san: string, selfSigned = false): Promise<{ key: Buffer; cert: Buffer }> {
-  const key = join(dir, `${name}.key`)
-  const cert = join(dir, `${name}.pem`)
-  if (selfSigned) {
-    openssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-days',
-      '1',
-      '-addext',
-      `subjectAltName=${san}`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ])
-  } else {
-    const csr = join(dir, `${name}.csr`)
-    const extensions = join(dir, `${name}.ext`)
-    await writeFile(extensions, `subjectAltName=${san}\n`)
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=limena test backend', '-keyout', key, '-out', csr])
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      join(dir, 'ca.pem'),
-      '-CAkey',
-      join(dir, 'ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      extensions,
-      '-out',
-      cert,
-    ])
-  }
-  return { key: await readFile(key), cert: await readFile(cert) }
-}
-
-const healthy = (_request: unknown, response: import('node:http').ServerResponse) => {
-  response.setHeader('content-type', 'application/json')
-  response.end(JSON.stringify({ status: 'ok', db: 'up' }))
-}
-
-async function listening(server: Server): Promise<string> {
-  servers.push(server)
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return String((server.address() as AddressInfo).port)
-}
-
 let selfSignedUrl: string
 let caSignedUrl: string
 let otherNameUrl: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'limena-probe-'))
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=Limena test CA',
-    '-days',
-    '1',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.pem'),
-  ])
-  selfSignedUrl = `https://127.0.0.1:${await listening(createHttpsServer(await certificate('self', 'IP:127.0.0.1', true), healthy))}`
-  caSignedUrl = `https://127.0.0.1:${await listening(createHttpsServer(await certificate('signed', 'IP:127.0.0.1'), healthy))}`
-  otherNameUrl = `https://127.0.0.1:${await listening(createHttpsServer(await certificate('other', 'DNS:other.example'), healthy))}`
+  makeTestCa(dir)
+  const start = async (credentials: { key: Buffer; cert: Buffer }) => {
+    const started = await startTlsBackend(credentials)
+    servers.push(started.server)
+    return started.url
+  }
+  selfSignedUrl = await start(await certificate(dir, 'self', 'IP:127.0.0.1'))
+  caSignedUrl = await start(await certificate(dir, 'signed', 'IP:127.0.0.1', 'test-ca'))
+  otherNameUrl = await start(await certificate(dir, 'other', 'DNS:other.example', 'test-ca'))
 })
 
 afterAll(async () => {
@@ -155,14 +76,12 @@ describe('probing a backend', () => {
   })
 
   it('tells nothing listening from a server that is not a Limena backend', async () => {
-    const closed = createHttpServer()
-    const port = await listening(closed)
-    closed.close()
-    await once(closed, 'close')
-    const refused = await probeConnection(`http://127.0.0.1:${port}`)
+    const refused = await probeConnection(await closedLoopbackUrl())
     expect(refused).toMatchObject({ ok: false, reason: 'unreachable' })
     expect(refused.ok || refused.message).toMatch(/connection refused/)
-    const other = `http://127.0.0.1:${await listening(createHttpServer((_request, response) => response.end('<html>hello</html>')))}`
+    const htmlServer = createHttpServer((_request, response) => response.end('<html>hello</html>'))
+    servers.push(htmlServer)
+    const other = `http://127.0.0.1:${await listenOnLoopback(htmlServer)}`
     const notLimena = await probeConnection(other)
     expect(notLimena).toMatchObject({ ok: false, reason: 'not-limena' })
     expect(notLimena.ok || notLimena.message).toMatch(/not as a Limena backend/)

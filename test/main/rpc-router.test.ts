@@ -4,11 +4,8 @@
  * renderer, refresh on expiry and on a 401 (one refresh for concurrent calls), a revoked session
  * ending cleanly, problem mapping, operator reasons, and CSV export with progress and cancel.
  */
-import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +15,7 @@ import { memoryVault, openCredentialStore } from '../../src/main/credential-stor
 import { createRpcRouter, type RpcRoute } from '../../src/main/rpc-router.js'
 import { sessionEndedType } from '../../src/main/api-client.js'
 import { withOperatorRead } from '../../src/server/db/with-operator.js'
+import { closedLoopbackUrl } from '../support/loopback-backends.js'
 import { useTestDatabase } from '../support/test-database.js'
 import { createUser, useTestServer } from '../support/test-server.js'
 
@@ -237,11 +235,7 @@ describe('connections', () => {
   })
 
   it('asks a backend before adding it: one that does not answer is refused unless added even so, and said why', async () => {
-    const closed = createServer()
-    closed.listen(0, '127.0.0.1')
-    await once(closed, 'listening')
-    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
-    closed.close()
+    const url = await closedLoopbackUrl()
     const refused = await route(trusted, 'addConnection', { name: 'Not yet', url })
     expect(refused).toMatchObject({ ok: false, problem: { status: 400, title: 'Backend not reachable', errors: [{ path: 'url' }] } })
     expect((refused as { problem: { detail: string } }).problem.detail).toMatch(/connection refused/)

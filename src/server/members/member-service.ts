@@ -39,6 +39,11 @@ export function newInvitationToken(): { token: string; hash: Buffer } {
   return { token, hash: sha256(token) }
 }
 
+/** One of the tenant's pending invitations as listed (with who invited), or null. */
+async function pendingInvitation(context: MemberChangeContext, invitationId: string) {
+  return (await listPendingInvitations(context.client, context.tenantId)).find((candidate) => candidate.id === invitationId) ?? null
+}
+
 /**
  * Every add is an invitation: whether or not the email has an account, the answer is the same
  * (no account lookup happens here), and nobody becomes a member — or shows up in the tenant's
@@ -64,8 +69,7 @@ export async function inviteMember(context: MemberChangeContext, input: { email:
     request: context.meta,
     metadata: { role: input.role, expiresAt: row.expires_at.toISOString() },
   })
-  const [pending] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === row.id)
-  return { invitation: invitationToApi(pending!), inviteToken: invitation.token }
+  return { invitation: invitationToApi((await pendingInvitation(context, row.id))!), inviteToken: invitation.token }
 }
 
 export async function revokeInvitation(context: MemberChangeContext, invitationId: string): Promise<void> {
@@ -86,7 +90,7 @@ export async function revokeInvitation(context: MemberChangeContext, invitationI
  * owner may renew an invitation to the owner role, as only an owner may grant it.
  */
 export async function resendInvitation(context: MemberChangeContext, invitationId: string) {
-  const [current] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === invitationId)
+  const current = await pendingInvitation(context, invitationId)
   if (!current) throw problems.notFound('no such pending invitation: it was accepted, declined, revoked or has expired')
   if (!mayAssignRole(context.actorRole, current.role)) throw problems.forbidden('only an owner may resend an invitation to the owner role')
   const invitation = newInvitationToken()
@@ -104,8 +108,7 @@ export async function resendInvitation(context: MemberChangeContext, invitationI
     request: context.meta,
     metadata: { role: renewed.role, expiresAt: renewed.expires_at.toISOString() },
   })
-  const [pending] = (await listPendingInvitations(context.client, context.tenantId)).filter((candidate) => candidate.id === renewed.id)
-  return { invitation: invitationToApi(pending!), inviteToken: invitation.token }
+  return { invitation: invitationToApi((await pendingInvitation(context, renewed.id))!), inviteToken: invitation.token }
 }
 
 function assertOwnerRules(
